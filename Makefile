@@ -1,0 +1,109 @@
+# SafeVillage: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+MANAGE := $(BIN)/python manage.py
+VENDOR := safevillage/static/vendor
+
+-include .env
+export
+
+.PHONY: run test lint typecheck migrations-check pytest install assets messages system-deps bench clean
+
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# Debian packages the product needs: gettext (translations), fonts and Pango (Khmer PDFs),
+# Chromium (browser tests). Installed only when missing, and only as root.
+system-deps:
+	@sh scripts/system-deps.sh
+
+assets: $(VENDOR)/.built
+$(VENDOR)/.built: package.json package-lock.json scripts/build-assets.sh
+	sh scripts/build-assets.sh
+	@touch $@
+
+messages: install
+	cd safevillage && DEBUG=true ../$(BIN)/python ../manage.py compilemessages -v 0
+
+run: system-deps install assets messages
+	@mkdir -p var
+	DEBUG=$${DEBUG:-true} $(MANAGE) migrate --no-input -v 0
+	DEBUG=$${DEBUG:-true} $(MANAGE) load_gazetteer
+	DEBUG=$${DEBUG:-true} $(MANAGE) load_policy
+	DEBUG=$${DEBUG:-true} $(MANAGE) load_demo
+	DEBUG=$${DEBUG:-true} $(MANAGE) load_demo_records
+	@echo ""
+	@echo "SafeVillage is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	DEBUG=$${DEBUG:-true} $(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy safevillage
+
+migrations-check: install
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+pytest: install assets messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: system-deps lint typecheck security migrations-check pytest
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var
+
+# Operations drills (docs/reliability.md): backup/restore and disk-full tests on SQLite and,
+# when a server answers on 127.0.0.1:5432, PostgreSQL; the backup drill on a scratch database
+# of national size; a real full disk under gunicorn (root only: mounts a tmpfs).
+# Crash and concurrency drills against a real gunicorn: kill -9 during 1,000 submissions, 20 edits at once.
+RESILIENCE_EVENTS ?= 100000
+RESILIENCE_TESTS := tests/core/test_backup.py tests/core/test_diskfull.py
+RESILIENCE_TESTS += tests/incidents/test_concurrent_edits.py
+.PHONY: resilience security
+resilience: install
+	DATABASE_URL= DATABASE_TEST_NAME=$(CURDIR)/var/test-resilience.sqlite3 $(BIN)/pytest $(RESILIENCE_TESTS) -q
+	DATABASE_URL= $(BIN)/python scripts/resilience/backup_drill.py --engine sqlite --events $(RESILIENCE_EVENTS)
+	DATABASE_URL= $(BIN)/python scripts/resilience/kill9.py --engine sqlite --runs 3
+	DATABASE_URL= $(BIN)/python scripts/resilience/concurrent_edits.py --engine sqlite --runs 3
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+		DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DATABASE_TEST_NAME=test_safevillage_resilience \
+			$(BIN)/pytest $(RESILIENCE_TESTS) -q && \
+		$(BIN)/python scripts/resilience/backup_drill.py --engine postgresql --events $(RESILIENCE_EVENTS); \
+	else \
+		echo "PostgreSQL is not running on 127.0.0.1:5432: its drills are skipped"; \
+	fi
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+		$(BIN)/python scripts/resilience/kill9.py --engine postgresql --runs 3 && \
+		$(BIN)/python scripts/resilience/concurrent_edits.py --engine postgresql --runs 3; \
+	fi
+	bash scripts/resilience/disk_full.sh
+
+# Static security analysis of the product's code (configuration in pyproject.toml).
+security: install
+	$(BIN)/bandit -c pyproject.toml -r safevillage -q
+
+# SQL-injection scan of every API parameter with Debian's sqlmap, against a throwaway copy on
+# 127.0.0.1, with a deliberately injectable control endpoint that must be found (docs/security.md).
+.PHONY: security-scan
+security-scan: install
+	$(BIN)/python scripts/security/sqlmap_scan.py
+
+# National-scale benchmark (bench/run.py): fresh SQLite (var/bench/) and PostgreSQL
+# (safevillage_bench) databases, the synthetic register at each size, the national reports
+# against DuckDB on the raw rows, API ingest and a Locust load; writes docs/performance.md.
+# BENCH_QUICK=1: 100,000 records, 3 runs, 30 s of Locust (a few minutes).
+BENCH_SIZES ?= 1000000 10000000
+BENCH_RUNS ?= 5
+LOCUST_MINUTES ?= 5
+bench: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	@mkdir -p var/bench
+	BENCH_SIZES="$(BENCH_SIZES)" BENCH_RUNS=$(BENCH_RUNS) LOCUST_MINUTES=$(LOCUST_MINUTES) $(BIN)/python bench/run.py

@@ -1,0 +1,506 @@
+"""Backups that can be restored and proven to be complete.
+
+A backup is one file plus a manifest beside it (``<file>.manifest.json``) that records what the
+database held at the instant of the backup: the row count of every model table, the audit
+chain head (seq, hash) and the SHA-256 of the backup file. A restore is accepted only when the
+file still has that checksum, and is reported good only when the restored database has the
+same row counts, the same chain head, and a chain that verifies end to end.
+
+SQLite is copied with SQLite's online backup API (``sqlite3.Connection.backup``), which reads
+one consistent snapshot while the server keeps writing; copying the file instead could catch
+it halfway through a write, or miss what still sits in the ``-wal`` file. PostgreSQL is dumped
+with ``pg_dump --format=custom`` inside a snapshot that this module exports, so the counts and
+the head in the manifest are read from exactly the state that was dumped. The password goes to
+pg_dump and pg_restore in ``PGPASSWORD``, never on the command line (which every local user
+can read in the process list).
+
+Nothing half-written is left behind: the backup and its manifest are written under temporary
+names in the destination directory, flushed to disk, then renamed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess  # nosec B404 — runs pg_dump/pg_restore by absolute path, never through a shell
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.apps import apps
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.utils import load_backend
+
+from safevillage.audit.log import current_head
+from safevillage.audit.models import AuditEvent, ChainHead
+from safevillage.audit.verify import Verdict, verify_chain
+
+MANIFEST_SUFFIX = ".manifest.json"
+MANIFEST_FORMAT = 1
+# Not a model table, but it says which schema the data belongs to.
+MIGRATIONS_TABLE = "django_migrations"
+_CHUNK = 1024 * 1024
+_ENGINES = {"django.db.backends.sqlite3": "sqlite", "django.db.backends.postgresql": "postgresql"}
+_EXTENSIONS = {"sqlite": ".sqlite3", "postgresql": ".dump"}
+# Connection options that libpq also reads from the environment (Django passes the others to
+# psycopg only, and pg_dump cannot use them).
+_LIBPQ_ENV = {
+    "HOST": "PGHOST",
+    "PORT": "PGPORT",
+    "USER": "PGUSER",
+    "PASSWORD": "PGPASSWORD",  # nosec B105 — the name of libpq's variable, not a password
+    "NAME": "PGDATABASE",
+}
+_LIBPQ_OPTION_ENV = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "options": "PGOPTIONS",
+    "service": "PGSERVICE",
+    "passfile": "PGPASSFILE",
+}
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done safely; the message tells the operator why."""
+
+
+@dataclass
+class Manifest:
+    engine: str
+    created_at: str
+    backup_file: str
+    size_bytes: int
+    sha256: str
+    tables: dict[str, int]
+    audit_head: tuple[int, str] | None
+    tables_missing: list[str] = field(default_factory=list)
+    tool: str = ""
+    format: int = MANIFEST_FORMAT
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "engine": self.engine,
+            "created_at": self.created_at,
+            "backup_file": self.backup_file,
+            "size_bytes": self.size_bytes,
+            "sha256": self.sha256,
+            "tool": self.tool,
+            "audit_head": {"seq": self.audit_head[0], "hash": self.audit_head[1]} if self.audit_head else None,
+            "tables": self.tables,
+            "tables_missing": self.tables_missing,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        if data.get("format") != MANIFEST_FORMAT:
+            raise BackupError(f"unknown manifest format {data.get('format')!r} (expected {MANIFEST_FORMAT})")
+        try:
+            head = data["audit_head"]
+            return cls(
+                engine=str(data["engine"]),
+                created_at=str(data["created_at"]),
+                backup_file=str(data["backup_file"]),
+                size_bytes=int(data["size_bytes"]),
+                sha256=str(data["sha256"]),
+                tables={str(name): int(count) for name, count in data["tables"].items()},
+                audit_head=(int(head["seq"]), str(head["hash"])) if head else None,
+                tables_missing=[str(name) for name in data.get("tables_missing", [])],
+                tool=str(data.get("tool", "")),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise BackupError(f"the manifest is incomplete or malformed ({exc!r})") from None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a database holds: row counts, the chain head and (when checked) the chain's verdict."""
+
+    tables: dict[str, int]
+    tables_missing: list[str]
+    audit_head: tuple[int, str] | None
+    chain: Verdict | None = None
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    manifest: Manifest
+    found: Snapshot
+
+    def table_differences(self) -> list[tuple[str, int, int | None]]:
+        """(table, rows in the backup, rows now or None if the table is missing) that differ."""
+        return [
+            (name, expected, self.found.tables.get(name))
+            for name, expected in sorted(self.manifest.tables.items())
+            if self.found.tables.get(name) != expected
+        ]
+
+    @property
+    def head_matches(self) -> bool:
+        return self.found.audit_head == self.manifest.audit_head
+
+    @property
+    def ok(self) -> bool:
+        chain_ok = self.found.chain is not None and self.found.chain.intact
+        return not self.table_differences() and self.head_matches and chain_ok
+
+    def lines(self) -> list[str]:
+        """A plain-text verification report for the operator."""
+        out = [f"backup {self.manifest.backup_file} ({self.manifest.engine}, taken {self.manifest.created_at})"]
+        for name, expected in sorted(self.manifest.tables.items()):
+            now = self.found.tables.get(name)
+            mark = "ok  " if now == expected else "DIFF"
+            out.append(f"  {mark} {name}: {expected} in backup, {'missing' if now is None else now} restored")
+        out.append(
+            f"  {'ok  ' if self.head_matches else 'DIFF'} audit chain head: "
+            f"{_head_text(self.manifest.audit_head)} in backup, {_head_text(self.found.audit_head)} restored"
+        )
+        chain = self.found.chain
+        if chain is None:
+            out.append("  DIFF audit chain: not verified")
+        elif chain.intact:
+            out.append(f"  ok   audit chain: intact, {chain.events} events")
+        else:
+            out.append(f"  DIFF audit chain: broken at #{chain.broken_at}: {chain.problem}")
+        out.append("restore verified: the database matches the backup" if self.ok else "RESTORE DIFFERS FROM BACKUP")
+        return out
+
+
+def _head_text(head: tuple[int, str] | None) -> str:
+    return f"#{head[0]} {head[1]}" if head else "none"
+
+
+# --- Which database ----------------------------------------------------------------------
+
+
+def database_settings(database_url: str | None = None) -> dict[str, Any]:
+    """Django settings for the database at ``database_url``, or the configured one (in tests,
+    the test database, since the test runner renames it in place)."""
+    if database_url:
+        return dict(dj_database_url.parse(database_url))
+    return copy.deepcopy(connections[DEFAULT_DB_ALIAS].settings_dict)
+
+
+def engine_of(db: dict[str, Any]) -> str:
+    try:
+        return _ENGINES[db["ENGINE"]]
+    except KeyError:
+        raise BackupError(f"backups support SQLite and PostgreSQL, not {db.get('ENGINE')!r}") from None
+
+
+@contextmanager
+def django_connected_to(db: dict[str, Any]) -> Iterator[BaseDatabaseWrapper]:
+    """Point Django's default connection (in this thread) at ``db`` for the duration.
+
+    The audit helpers (``current_head``, ``verify_chain``) read through the default
+    connection; switching it lets the very same code check a backup copy or a restored
+    database that is not the one the server uses, without a second implementation."""
+    configured = connections.configure_settings({DEFAULT_DB_ALIAS: copy.deepcopy(db)})[DEFAULT_DB_ALIAS]
+    wrapper = load_backend(configured["ENGINE"]).DatabaseWrapper(configured, DEFAULT_DB_ALIAS)
+    previous = connections[DEFAULT_DB_ALIAS]
+    connections[DEFAULT_DB_ALIAS] = wrapper
+    try:
+        yield wrapper
+    finally:
+        wrapper.close()
+        connections[DEFAULT_DB_ALIAS] = previous
+
+
+def model_tables() -> list[str]:
+    """Every table Django's models write (many-to-many tables included), and the migrations table."""
+    tables = {MIGRATIONS_TABLE}
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.managed and not meta.proxy and not meta.swapped:
+            tables.add(meta.db_table)
+    return sorted(tables)
+
+
+def inspect_database(connection: BaseDatabaseWrapper, tables: list[str], *, check_chain: bool) -> Snapshot:
+    """Row counts of ``tables`` and the chain head, read through ``connection``, which must be
+    Django's default connection (see ``django_connected_to``)."""
+    existing = set(connection.introspection.table_names())
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for name in tables:
+            if name in existing:
+                # The name comes from the models or the manifest and is quoted by the backend.
+                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(name)}")  # noqa: S608  # nosec B608
+                counts[name] = int(cursor.fetchone()[0])
+    missing = [name for name in tables if name not in existing]
+    has_log = {AuditEvent._meta.db_table, ChainHead._meta.db_table} <= existing
+    head = current_head() if has_log else None
+    return Snapshot(counts, missing, head, verify_chain() if check_chain and has_log else None)
+
+
+# --- Files ---------------------------------------------------------------------------------
+
+
+def manifest_path(backup: Path) -> Path:
+    return backup.with_name(backup.name + MANIFEST_SUFFIX)
+
+
+def default_backup_path(engine: str, now: datetime.datetime | None = None) -> Path:
+    stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return Path(settings.PROJECT_DIR) / "var" / "backups" / f"safevillage-{engine}-{stamp}{_EXTENSIONS[engine]}"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _private_temp(directory: Path, name: str) -> Path:
+    """An empty file only the owner can read (backups hold personal data), in ``directory`` so
+    that the final rename stays on one file system and is atomic."""
+    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=directory)
+    os.close(fd)
+    return Path(temp)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_manifest(backup: Path) -> Manifest:
+    path = manifest_path(backup)
+    if not backup.is_file():
+        raise BackupError(f"no backup file at {backup}")
+    if not path.is_file():
+        raise BackupError(f"no manifest beside the backup (expected {path}); a backup without one is not restored")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackupError(f"the manifest {path} cannot be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise BackupError(f"the manifest {path} is not a JSON object")
+    return Manifest.from_dict(data)
+
+
+def check_backup_file(backup: Path, manifest: Manifest) -> None:
+    """Refuse a backup whose bytes are not the ones the manifest was written for."""
+    actual = file_sha256(backup)
+    if actual != manifest.sha256:
+        raise BackupError(
+            f"the backup's SHA-256 is {actual} but its manifest says {manifest.sha256}: "
+            "the file is damaged or not the one the manifest describes; nothing was restored"
+        )
+
+
+# --- Backup --------------------------------------------------------------------------------
+
+
+def create_backup(db: dict[str, Any], output: Path) -> tuple[Path, Manifest]:
+    """Back up ``db`` to ``output`` (a file that must not exist yet) and write its manifest."""
+    engine = engine_of(db)
+    output = output.resolve()
+    final_manifest = manifest_path(output)
+    if output.exists() or final_manifest.exists():
+        raise BackupError(f"{output} or its manifest already exists; a backup never overwrites another")
+    temps: list[Path] = []
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temp = _private_temp(output.parent, output.name)
+        temps.append(temp)
+        temp_manifest = _private_temp(output.parent, final_manifest.name)
+        temps.append(temp_manifest)
+        try:
+            if engine == "sqlite":
+                snapshot, tool = _backup_sqlite(db, temp)
+            else:
+                snapshot, tool = _backup_postgresql(db, temp)
+        except (sqlite3.Error, DatabaseError) as exc:
+            raise BackupError(f"the database could not be read: {exc}") from exc
+        _fsync(temp)
+        manifest = Manifest(
+            engine=engine,
+            created_at=datetime.datetime.now(datetime.UTC).isoformat().replace("+00:00", "Z"),
+            backup_file=output.name,
+            size_bytes=temp.stat().st_size,
+            sha256=file_sha256(temp),
+            tables=snapshot.tables,
+            audit_head=snapshot.audit_head,
+            tables_missing=snapshot.tables_missing,
+            tool=tool,
+        )
+        temp_manifest.write_text(json.dumps(manifest.as_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        _fsync(temp_manifest)
+        temp.replace(output)
+        try:
+            temp_manifest.replace(final_manifest)
+        except OSError:
+            output.unlink(missing_ok=True)  # a backup without its manifest would be refused anyway
+            raise
+        _fsync(output.parent)
+    except OSError as exc:
+        raise BackupError(f"the backup could not be written: {exc}") from exc
+    finally:
+        for path in temps:
+            path.unlink(missing_ok=True)
+    return output, manifest
+
+
+def _backup_sqlite(db: dict[str, Any], temp: Path) -> tuple[Snapshot, str]:
+    source_path = Path(str(db["NAME"]))
+    if not source_path.is_file():
+        # sqlite3.connect would quietly create an empty database and back that up.
+        raise BackupError(f"no SQLite database at {source_path}")
+    source = sqlite3.connect(source_path, timeout=30)
+    target = sqlite3.connect(temp)
+    try:
+        # One step (pages=-1): the whole copy reads a single snapshot, while writers go on (WAL).
+        source.backup(target)
+        # A self-contained file: no -wal/-shm beside the copy.
+        target.execute("PRAGMA journal_mode=DELETE")
+        status = target.execute("PRAGMA quick_check").fetchone()[0]
+        if status != "ok":
+            raise BackupError(f"the copy fails SQLite's quick_check: {status}")
+    finally:
+        target.close()
+        source.close()
+    # Counts and head are read from the copy itself: they describe exactly what was saved.
+    with django_connected_to({"ENGINE": db["ENGINE"], "NAME": str(temp)}) as connection:
+        snapshot = inspect_database(connection, model_tables(), check_chain=False)
+    return snapshot, f"sqlite3 backup API (SQLite {sqlite3.sqlite_version})"
+
+
+def libpq_environment(db: dict[str, Any]) -> dict[str, str]:
+    """The environment for pg_dump/pg_restore: connection settings as libpq variables, so that
+    the password never appears in a command line."""
+    env = dict(os.environ)
+    for key, variable in _LIBPQ_ENV.items():
+        if db.get(key):
+            env[variable] = str(db[key])
+    for option, variable in _LIBPQ_OPTION_ENV.items():
+        if db.get("OPTIONS", {}).get(option):
+            env[variable] = str(db["OPTIONS"][option])
+    return env
+
+
+def _postgresql_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"{name} is not installed (Debian: apt-get install postgresql-client)")
+    return path
+
+
+def _run(command: list[str], env: dict[str, str]) -> str:
+    # Arguments are a list run without a shell, and carry no secret (see libpq_environment).
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
+    if result.returncode != 0:
+        raise BackupError(f"{Path(command[0]).name} failed (exit {result.returncode}): {result.stderr.strip()}")
+    return result.stdout
+
+
+def _backup_postgresql(db: dict[str, Any], temp: Path) -> tuple[Snapshot, str]:
+    pg_dump = _postgresql_tool("pg_dump")
+    env = libpq_environment(db)
+    version = _run([pg_dump, "--version"], env).strip()
+    with django_connected_to(db) as connection, transaction.atomic():
+        with connection.cursor() as cursor:
+            # A snapshot that pg_dump adopts: the counts below and the dump see one same state.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot_id = cursor.fetchone()[0]
+        snapshot = inspect_database(connection, model_tables(), check_chain=False)
+        _run(
+            [
+                pg_dump,
+                "--format=custom",
+                f"--snapshot={snapshot_id}",
+                f"--file={temp}",
+                "--no-password",
+                f"--dbname={db['NAME']}",
+            ],
+            env,
+        )
+    return snapshot, version
+
+
+# --- Restore -------------------------------------------------------------------------------
+
+
+def restore_backup(backup: Path, db: dict[str, Any]) -> RestoreReport:
+    """Check the backup against its manifest, restore it into ``db`` and verify the result.
+
+    The server must be stopped (or at least not writing): a restore replaces the whole
+    database, and whatever is written meanwhile is lost or makes the verification fail."""
+    manifest = read_manifest(backup)
+    engine = engine_of(db)
+    if manifest.engine != engine:
+        raise BackupError(f"this is a {manifest.engine} backup; the target database is {engine}")
+    check_backup_file(backup, manifest)
+    if engine == "sqlite":
+        _restore_sqlite(backup, db)
+    else:
+        _restore_postgresql(backup, db)
+    return verify_restored(db, manifest)
+
+
+def verify_restored(db: dict[str, Any], manifest: Manifest) -> RestoreReport:
+    with django_connected_to(db) as connection:
+        found = inspect_database(connection, sorted(manifest.tables), check_chain=True)
+    return RestoreReport(manifest, found)
+
+
+def _restore_sqlite(backup: Path, db: dict[str, Any]) -> None:
+    target_path = Path(str(db["NAME"]))
+    if not target_path.parent.is_dir():
+        raise BackupError(f"no directory {target_path.parent} for the SQLite database")
+    if not target_path.exists():
+        # A new database file is created private, like the backup it comes from.
+        os.close(os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    # Read-only: a restore must never change the backup it reads.
+    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    target = sqlite3.connect(target_path, timeout=30)
+    try:
+        status = source.execute("PRAGMA quick_check").fetchone()[0]
+        if status != "ok":
+            raise BackupError(f"the backup fails SQLite's quick_check: {status}; nothing was restored")
+        # The backup API writes the target in one transaction: it is replaced whole or not at all.
+        source.backup(target)
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite could not restore into {target_path}: {exc}") from None
+    finally:
+        target.close()
+        source.close()
+
+
+def _restore_postgresql(backup: Path, db: dict[str, Any]) -> None:
+    pg_restore = _postgresql_tool("pg_restore")
+    _run(
+        [
+            pg_restore,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            # All or nothing: on any error the target keeps what it had.
+            "--single-transaction",
+            "--exit-on-error",
+            "--no-password",
+            f"--dbname={db['NAME']}",
+            str(backup),
+        ],
+        libpq_environment(db),
+    )

@@ -1,0 +1,258 @@
+"""SafeVillage settings, read from the environment (see .env.example for every variable).
+
+Defaults are the safe ones: DEBUG is off, and without DEBUG the process refuses to start
+without a SECRET_KEY. ``make run`` sets the development values explicitly.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from safevillage.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (production).")
+    SECRET_KEY = "development-only-key-never-use-in-production"  # noqa: S105  # nosec B105 (DEBUG only)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "safevillage.core.views.csrf_failure"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "axes",
+    "safevillage.core",
+    "safevillage.places",
+    "safevillage.accounts",
+    "safevillage.audit",
+    "safevillage.policy",
+    "safevillage.incidents",
+    "safevillage.public",
+    "safevillage.reports",
+    "safevillage.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "safevillage.core.diskfull.DiskFullMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "safevillage.core.middleware.KhmerFirstLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safevillage.accounts.middleware.SessionTimeoutMiddleware",
+    "safevillage.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks, so that it sees the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "safevillage.urls"
+WSGI_APPLICATION = "safevillage.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "safevillage.accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# SQLite by default (WAL, and IMMEDIATE transactions so that concurrent writers queue on
+# the database lock instead of failing when a read lock is upgraded); DATABASE_URL=postgres://…
+# switches to PostgreSQL.
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'safevillage.sqlite3'}")
+if DATABASE_URL.startswith("sqlite"):
+    (PROJECT_DIR / "var").mkdir(exist_ok=True)
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        # synchronous=FULL: a record acknowledged to a citizen or a device survives a power cut
+        # too (NORMAL would only survive a crash of the process).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+    # A file, not memory: concurrency tests need several connections to one database.
+    _db["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test.sqlite3")}
+if env_str("DATABASE_TEST_NAME"):
+    _db.setdefault("TEST", {})["NAME"] = env_str("DATABASE_TEST_NAME")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and sign-in -----------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email", "phone")},
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Lockout: five failures for one username from one address lock it for an hour.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1, minimum=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# An officer's session ends after SESSION_IDLE_MINUTES without a request, and in any case
+# SESSION_ABSOLUTE_HOURS after sign-in (shared phones at police posts are common).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Internationalisation -------------------------------------------------------------
+LANGUAGE_CODE = "km"
+LANGUAGES = [("km", _("Khmer")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["safevillage.formats"]
+TIME_ZONE = "Asia/Phnom_Penh"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- API ------------------------------------------------------------------------------
+# DRF ships AllowAny and no pagination: deny by default and cap every page.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "safevillage.accounts.tokens.DeviceTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "safevillage.api.pagination.CappedPagination",
+    # JSON holding a lone surrogate or nested too deeply: 400s, not 500s (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "safevillage.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"receipt": env_str("RECEIPT_THROTTLE", "30/hour")},
+    "PAGE_SIZE": 50,
+    # Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted
+    # (rate limits key on the client address; an untrusted header could be forged).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0) or None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SafeVillage API",
+    "DESCRIPTION": "Safe Village-Commune information system: gazetteer, register and reports.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The 401 of every operation that needs credentials, documented once (api/openapi_hooks.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "safevillage.api.openapi_hooks.document_sign_in_required",
+    ],
+    # The register's choice sets, named once: other serializers have fields called status, kind, unit, channel.
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentStatusEnum": "safevillage.incidents.models.Status",
+        "IncidentChannelEnum": "safevillage.incidents.models.Channel",
+        "SeizedItemKindEnum": "safevillage.incidents.models.ItemKind",
+        "SeizedItemUnitEnum": "safevillage.incidents.models.Unit",
+    },
+}
+
+# Rate limits (receipt look-ups, public complaints) count in the cache: with several server
+# processes it must be shared, so production sets CACHE_URL=redis://127.0.0.1:6379/0.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Register -------------------------------------------------------------------------
+# Days an overdue record stays escalated at one level before it goes to the next (escalate_overdue).
+ESCALATION_REPEAT_DAYS = env_int("ESCALATION_REPEAT_DAYS", 7, minimum=1)
+# Form and JSON bodies (files aside) over 1 MiB are refused before they are parsed: a record's
+# description is capped at 10,000 characters, so no honest submission comes near it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 1_048_576, minimum=65_536)
+# Public complaints accepted per client and hour (DRF rate; the client address is never stored).
+COMPLAINT_THROTTLE_RATE = env_str("COMPLAINT_THROTTLE_RATE", "10/hour")
+
+# --- Production hardening (``manage.py check --deploy`` is clean without DEBUG) --------
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's DEBUG records of template variables carry the whole context (names, receipt codes).
+    "filters": {"no_template_context": {"()": "safevillage.core.log_filters.DropTemplateDebug"}},
+    "loggers": {"django.template": {"filters": ["no_template_context"]}},
+}

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from safevillage.core import views as core_views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("safevillage.api.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
+
+# Pages carry no language prefix: the language is the user's choice (cookie), Khmer first.
+urlpatterns += [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("safevillage.accounts.urls")),
+    path("places/", include("safevillage.places.urls")),
+    path("audit/", include("safevillage.audit.urls")),
+    path("incidents/", include("safevillage.incidents.urls")),
+    path("reports/", include("safevillage.reports.urls")),
+    path("public/", include("safevillage.public.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,300 @@
+"""Restore drills: back up a database holding real records, change it, restore, and prove
+that every table and the audit chain are exactly as they were at the backup.
+
+The drills restore into a separate database (a file on SQLite, ``<test db>_restore`` on
+PostgreSQL) so that the suite's own database is left alone, except for one drill that
+restores into the configured database itself, as an operator does."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from safevillage.accounts.models import User
+from safevillage.accounts.roles import Role
+from safevillage.audit.log import current_head, record_event
+from safevillage.audit.models import AuditEvent
+from safevillage.audit.verify import verify_chain
+from safevillage.core.backup import (
+    Manifest,
+    database_settings,
+    django_connected_to,
+    file_sha256,
+    manifest_path,
+    read_manifest,
+)
+from safevillage.places.models import Level, Place, UnitType
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database, apart from the test database, to restore into."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    db = connection.settings_dict
+    name = f"{db['NAME']}_restore"
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    server = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    yield f"postgres://{quote(db['USER'] or '', safe='')}{password}@{server}/{name}"
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def register(places: dict[str, Place], sokha: User, dara: User) -> dict[str, Place]:
+    """The gazetteer, two commune officers and three audited changes, committed."""
+    for n, (by, village) in enumerate([(sokha, "14030501"), (dara, "14030601"), (sokha, "14030502")], start=1):
+        with transaction.atomic():
+            record_event(
+                "places.place.update",
+                actor=by,
+                target=places[village],
+                place_code=village,
+                old={"population": 1000 + n},
+                new={"population": 1100 + n, "note": "ការធ្វើបច្ចុប្បន្នភាព"},
+                reason="ជំរឿន",
+            )
+    return places
+
+
+def later_work(places: dict[str, Place], make_user: Callable[..., User]) -> None:
+    """What happens after the backup: a new village, a new officer, more audited changes."""
+    with transaction.atomic():
+        village = Place.objects.create(
+            code="14030503",
+            level=Level.VILLAGE,
+            parent=places["140305"],
+            unit_type=UnitType.PHUM,
+            name_km="ថ្មី",
+            name_latin="Thmei",
+        )
+        record_event("places.place.create", actor=None, target=village, place_code=village.code, new={"name": "Thmei"})
+    officer = make_user("sopheap", Role.COMMUNE_POLICE, places["140306"], full_name="Sopheap Ros")
+    with transaction.atomic():
+        record_event("accounts.user.create", actor=None, target=officer, new={"username": "sopheap"})
+
+
+def backup(path: Path, **options: Any) -> Manifest:
+    call_command("backup", output=path, stdout=io.StringIO(), **options)
+    return read_manifest(path)
+
+
+def restore(path: Path, target: str | None, **options: Any) -> str:
+    out = io.StringIO()
+    call_command("restore", path, yes=True, database_url=target, stdout=out, **options)
+    return out.getvalue()
+
+
+def contents(url: str | None) -> tuple[int, int, int, tuple[int, str] | None, bool]:
+    """Places, users and audit events in a database, its chain head and whether it verifies,
+    read through the ORM (not through the restore's own report)."""
+    with django_connected_to(database_settings(url)):
+        return (
+            Place.objects.count(),
+            User.objects.count(),
+            AuditEvent.objects.count(),
+            current_head(),
+            verify_chain().intact,
+        )
+
+
+def test_a_backup_records_every_table_the_audit_head_and_its_checksum(register, tmp_path):
+    manifest = backup(tmp_path / "register.bak")
+
+    assert manifest.engine == connection.vendor
+    assert manifest.tables["places_place"] == 14
+    assert manifest.tables["accounts_user"] == 2
+    assert manifest.tables["accounts_roleassignment"] == 2
+    assert manifest.tables["audit_auditevent"] == 3
+    assert manifest.tables["django_migrations"] > 0
+    assert manifest.tables_missing == []
+    assert manifest.audit_head == current_head()
+    assert manifest.audit_head is not None and manifest.audit_head[0] == 3
+    assert manifest.sha256 == file_sha256(tmp_path / "register.bak")
+    assert manifest.size_bytes == (tmp_path / "register.bak").stat().st_size
+    assert manifest.created_at.endswith("Z")
+    # Backups hold personal data: readable by their owner only.
+    for path in (tmp_path / "register.bak", manifest_path(tmp_path / "register.bak")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_restore_drill_brings_back_exactly_the_backed_up_records(register, make_user, tmp_path, target):
+    before = backup(tmp_path / "before.bak")
+    later_work(register, make_user)
+    after = backup(tmp_path / "after.bak")
+    assert after.tables["places_place"] == before.tables["places_place"] + 1
+    assert after.audit_head is not None and after.audit_head[0] == 5
+
+    # The target first holds the later state, as a live database would …
+    restore(tmp_path / "after.bak", target)
+    assert contents(target) == (15, 3, 5, after.audit_head, True)
+
+    # … and the restore puts it back to the backup, every table and the chain head.
+    report = restore(tmp_path / "before.bak", target)
+
+    assert contents(target) == (14, 2, 3, before.audit_head, True)
+    assert "restore verified: the database matches the backup" in report
+    assert "DIFF" not in report
+    assert "ok   audit_auditevent: 3 in backup, 3 restored" in report
+    assert "audit chain: intact, 3 events" in report
+
+
+def test_restoring_into_the_configured_database_undoes_later_work(register, make_user, tmp_path):
+    manifest = backup(tmp_path / "before.bak")
+    later_work(register, make_user)
+    assert contents(None)[:3] == (15, 3, 5)
+
+    report = restore(tmp_path / "before.bak", None)
+
+    assert "restore verified" in report
+    assert contents(None) == (14, 2, 3, manifest.audit_head, True)
+    assert Place.objects.filter(code="14030503").exists() is False
+
+
+def test_a_corrupted_backup_is_refused_and_the_target_left_as_it_was(register, make_user, tmp_path, target):
+    before = backup(tmp_path / "before.bak")
+    later_work(register, make_user)
+    backup(tmp_path / "after.bak")
+    restore(tmp_path / "after.bak", target)
+    damaged = tmp_path / "before.bak"
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped bit pattern in the middle of the file
+    damaged.write_bytes(bytes(data))
+
+    with pytest.raises(CommandError, match="SHA-256") as refused:
+        restore(damaged, target)
+
+    assert before.sha256 in str(refused.value)
+    assert contents(target)[:3] == (15, 3, 5)
+
+
+def test_a_backup_without_its_manifest_is_refused(register, tmp_path, target):
+    backup(tmp_path / "before.bak")
+    manifest_path(tmp_path / "before.bak").unlink()
+
+    with pytest.raises(CommandError, match="no manifest"):
+        restore(tmp_path / "before.bak", target)
+
+
+def test_a_restore_that_does_not_match_its_manifest_exits_with_the_differences(register, tmp_path, target):
+    backup(tmp_path / "before.bak")
+    path = manifest_path(tmp_path / "before.bak")
+    data = json.loads(path.read_text())
+    data["tables"]["places_place"] += 1  # the manifest claims a village the backup does not hold
+    path.write_text(json.dumps(data))
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="does not match the backup"):
+        call_command("restore", tmp_path / "before.bak", yes=True, database_url=target, stdout=out)
+
+    assert "DIFF places_place: 15 in backup, 14 restored" in out.getvalue()
+    assert "ok   accounts_user: 2 in backup, 2 restored" in out.getvalue()
+
+
+def test_a_backup_of_a_tampered_log_restores_but_fails_verification(register, tmp_path, target):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # As a superuser can: the append-only triggers are off for the session.
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute("UPDATE audit_auditevent SET reason = %s WHERE seq = 2", ["edited later"])
+        if connection.vendor == "postgresql":
+            cursor.execute("RESET session_replication_role")
+    backup(tmp_path / "tampered.bak")
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="does not match the backup"):
+        call_command("restore", tmp_path / "tampered.bak", yes=True, database_url=target, stdout=out)
+
+    assert "DIFF audit chain: broken at #2" in out.getvalue()
+
+
+def test_restore_refuses_to_run_unattended_without_yes(register, tmp_path, target, monkeypatch):
+    backup(tmp_path / "before.bak")
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))  # piped input is not a terminal
+
+    with pytest.raises(CommandError, match="give --yes"):
+        call_command("restore", tmp_path / "before.bak", database_url=target, stdout=io.StringIO())
+
+    if target.startswith("sqlite"):
+        assert not Path(target.removeprefix("sqlite://")).exists()
+    else:
+        with django_connected_to(database_settings(target)) as restored:
+            assert restored.introspection.table_names() == []  # the empty target is still empty
+
+
+def test_a_backup_is_not_restored_into_another_engine(register, tmp_path):
+    backup(tmp_path / "before.bak")
+    other = "postgres://nobody@127.0.0.1:1/none" if connection.vendor == "sqlite" else f"sqlite:///{tmp_path / 'x'}"
+
+    with pytest.raises(CommandError, match=f"this is a {connection.vendor} backup"):
+        restore(tmp_path / "before.bak", other)
+
+
+def test_a_backup_never_overwrites_another(register, tmp_path):
+    (tmp_path / "kept.bak").write_bytes(b"an older backup")
+
+    with pytest.raises(CommandError, match="already exists"):
+        backup(tmp_path / "kept.bak")
+
+    assert (tmp_path / "kept.bak").read_bytes() == b"an older backup"
+
+
+def test_a_failed_backup_leaves_nothing_behind(tmp_path, db):
+    if connection.vendor == "sqlite":
+        source = tmp_path / "not-a-database.sqlite3"
+        source.write_text("these are notes, not a database\n" * 200)
+        url = f"sqlite:///{source}"
+    else:
+        url = f"postgres://postgres@{connection.settings_dict['HOST'] or '127.0.0.1'}:1/none"
+    out_dir = tmp_path / "backups"
+
+    with pytest.raises(CommandError, match="nothing was written"):
+        backup(out_dir / "x.bak", database_url=url)
+
+    assert list(out_dir.iterdir()) == []
+
+
+def test_without_output_the_backup_goes_to_var_backups_with_a_utc_timestamp(register, tmp_path, settings):
+    settings.PROJECT_DIR = tmp_path
+    out = io.StringIO()
+
+    call_command("backup", stdout=out)
+
+    (written,) = [p for p in (tmp_path / "var" / "backups").iterdir() if not p.name.endswith(".json")]
+    assert written.name.startswith(f"safevillage-{connection.vendor}-")
+    assert written.name.endswith("Z.sqlite3" if connection.vendor == "sqlite" else "Z.dump")
+    assert str(written) in out.getvalue()
+    assert read_manifest(written).tables["audit_auditevent"] == 3
+
+
+def test_a_sqlite_backup_is_one_self_contained_file(register, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL backups are pg_dump archives")
+    path = tmp_path / "register.bak"
+    backup(path)
+
+    copy = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT COUNT(*) FROM places_place").fetchone()[0] == 14
+    finally:
+        copy.close()

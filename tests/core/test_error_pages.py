@@ -1,0 +1,35 @@
+"""Error pages speak the user's language and say what to do."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_missing_page_gets_the_translated_not_found_page(settings, khmer_default):
+    settings.DEBUG = False
+    response = Client().get("/places/99/")
+    assert response.status_code == 302  # signed out: to the sign-in page first
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    assert b'<html lang="km">' in response.content
+
+
+def test_an_oversized_form_gets_a_clear_400_page_not_a_crash(settings, policy):
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True)
+    client.get("/public/complaint/?village=14030501")
+    token = client.cookies["csrftoken"].value
+    body = {"csrfmiddlewaretoken": token, "description": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+    response = client.post("/public/complaint/", body)
+    assert response.status_code == 400
+    assert b"10,000" in response.content
+
+
+def test_a_form_whose_csrf_check_fails_gets_the_translated_page(settings, khmer_default):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert b"<h1>" in response.content and b'lang="km"' in response.content
