@@ -1,0 +1,172 @@
+"""Changes to accounts, each with its audit row in the same transaction.
+
+Views, the admin and management commands call these rather than writing an assignment or a
+token themselves; only the bulk import (``user_import``) writes in bulk, with the same audit
+rows. ``by`` is the person acting (None for a command run on the server).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safevillage.accounts.models import DeviceToken, RoleAssignment, User, check_role_level
+from safevillage.accounts.scoping import forget
+from safevillage.audit.log import record_event
+from safevillage.places.models import Place
+
+
+def assignment_summary(assignment: RoleAssignment) -> dict[str, Any]:
+    return {
+        "user": assignment.user.username,
+        "role": assignment.role,
+        "place": assignment.place.code if assignment.place else None,
+        "started_at": assignment.started_at,
+        "ended_at": assignment.ended_at,
+    }
+
+
+@transaction.atomic
+def assign_role(user: User, role: str, place: Place | None, *, by: Any, reason: str = "") -> RoleAssignment:
+    """Give ``user`` a role at a place. The role must fit the place's level (a village chief
+    at a village, commune police at a commune…); the national roles take no place."""
+    check_role_level(role, place.level if place else 0)
+    assignment = RoleAssignment.objects.create(user=user, role=role, place=place)
+    record_event(
+        "accounts.assignment.add",
+        actor=by,
+        target=assignment,
+        new=assignment_summary(assignment),
+        reason=reason,
+        place_code=place.code if place else None,
+    )
+    forget(user)
+    return assignment
+
+
+@transaction.atomic
+def save_assignment(assignment: RoleAssignment, *, by: Any, reason: str = "") -> RoleAssignment:
+    """Save an assignment built by a form: a new one, or new dates on an existing one. The
+    user, role and place of an existing assignment never change (end it and add another),
+    so that the records made under it stay attributed to what it was."""
+    check_role_level(assignment.role, assignment.place.level if assignment.place else 0)
+    if assignment.pk is None:
+        assignment.save()
+        record_event(
+            "accounts.assignment.add",
+            actor=by,
+            target=assignment,
+            new=assignment_summary(assignment),
+            reason=reason,
+            place_code=assignment.place.code if assignment.place else None,
+        )
+    else:
+        before = (
+            RoleAssignment.objects.select_for_update(of=("self",)).select_related("user", "place").get(pk=assignment.pk)
+        )
+        if (before.user_id, before.role, before.place_id) != (assignment.user_id, assignment.role, assignment.place_id):
+            raise ValidationError(
+                _("The role and place of an assignment cannot change: end it and add a new one."), code="immutable"
+            )
+        old, new = assignment_summary(before), assignment_summary(assignment)
+        if old == new:
+            return assignment
+        assignment.save()
+        record_event(
+            "accounts.assignment.change",
+            actor=by,
+            target=assignment,
+            old=old,
+            new=new,
+            reason=reason,
+            place_code=assignment.place.code if assignment.place else None,
+        )
+    forget(assignment.user)
+    return assignment
+
+
+def record_user_change(user: User, *, by: Any, old: dict[str, Any] | None, new: dict[str, Any]) -> None:
+    """Audit an account created (``old`` None) or changed in the admin. Called inside the
+    admin's transaction, after the save; passwords are never passed here."""
+    action = "accounts.user.create" if old is None else "accounts.user.update"
+    record_event(action, actor=by, target=user, old=old, new=new)
+
+
+@transaction.atomic
+def end_assignment(assignment: RoleAssignment, *, by: Any, reason: str = "") -> RoleAssignment:
+    """End an assignment now. Assignments are never deleted: who held which role where, and
+    when, must stay readable for the records they touched."""
+    assignment = (
+        RoleAssignment.objects.select_for_update(of=("self",)).select_related("user", "place").get(pk=assignment.pk)
+    )
+    if assignment.ended_at is not None and assignment.ended_at <= timezone.now():
+        return assignment
+    old = assignment_summary(assignment)
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    record_event(
+        "accounts.assignment.end",
+        actor=by,
+        target=assignment,
+        old=old,
+        new=assignment_summary(assignment),
+        reason=reason,
+        place_code=assignment.place.code if assignment.place else None,
+    )
+    forget(assignment.user)
+    return assignment
+
+
+@transaction.atomic
+def issue_device_token(user: User, name: str, *, by: Any) -> tuple[DeviceToken, str]:
+    """Issue an API token for one of ``user``'s field devices. The key is returned once and
+    only its hash is stored; the audit row names the device and the key's first characters."""
+    token, key = DeviceToken.issue(user, name)
+    record_event(
+        "accounts.device_token.issue",
+        actor=by,
+        target=token,
+        new={"user": user.username, "name": token.name, "key_prefix": token.key_prefix},
+    )
+    return token, key
+
+
+@transaction.atomic
+def revoke_device_token(token: DeviceToken, *, by: Any, reason: str = "") -> DeviceToken:
+    """Revoke a token: from now on it authenticates nothing. Revoking twice changes nothing."""
+    token = DeviceToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=token.pk)
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_event(
+        "accounts.device_token.revoke",
+        actor=by,
+        target=token,
+        old={"revoked_at": None},
+        new={"user": token.user.username, "name": token.name, "revoked_at": token.revoked_at},
+        reason=reason,
+    )
+    return token
+
+
+@transaction.atomic
+def record_password_change(user: User, *, by: Any, temporary: bool) -> None:
+    """Note that a password was set (never the password). A password chosen by someone else
+    is temporary: its holder must replace it at the next sign-in."""
+    User.objects.filter(pk=user.pk).update(must_change_password=temporary)
+    user.must_change_password = temporary
+    action = "accounts.password.set_temporary" if temporary else "accounts.password.change"
+    record_event(action, actor=by, target=user)
+
+
+@transaction.atomic
+def record_password_disabled(user: User, *, by: Any) -> None:
+    """Note that password sign-in was switched off for an account."""
+    User.objects.filter(pk=user.pk).update(must_change_password=False)
+    user.must_change_password = False
+    record_event("accounts.password.disable", actor=by, target=user)

@@ -1,0 +1,37 @@
+"""Navigation for the signed-in user's roles: a menu item shows only where a role grants it."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from safevillage.accounts.scoping import can
+
+# (URL name, label, permission(s) needed — any of them — or None for every signed-in user)
+MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
+    ("home", _("Home"), None),
+    ("places:browse", _("Places"), "places.view"),
+    ("incidents:list", _("Register"), "incidents.view"),
+    ("incidents:create", _("Record an incident"), "incidents.record"),
+    ("incidents:overdue", _("Overdue"), ("incidents.supervise", "incidents.investigate")),
+    ("reports:index", _("Reports"), "reports.view"),
+    ("audit:verify", _("Audit"), "audit.verify"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for name, label, permission in MENU:
+        needed = (permission,) if isinstance(permission, str) else permission
+        if needed is not None and not any(can(user, p) for p in needed):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # the module providing it is not installed
+            continue
+        items.append({"url": url, "label": label, "active": request.path == url})
+    return {"nav_items": items}

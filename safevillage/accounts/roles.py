@@ -1,0 +1,55 @@
+"""Roles of the Safe Village-Commune policy and what each may do.
+
+A permission is granted by a role *at a place*: it applies to that place and everything
+under it. A permission that no role grants is granted to nobody (deny by default).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL_SECRETARIAT = "national_secretariat", _("National secretariat")
+    PROVINCIAL_SECRETARIAT = "provincial_secretariat", _("Provincial secretariat")
+    DISTRICT_OFFICER = "district_officer", _("District officer")
+    COMMUNE_POLICE = "commune_police", _("Commune police (administrative police)")
+    COMMUNE_COUNCIL = "commune_council", _("Commune council")
+    VILLAGE_CHIEF = "village_chief", _("Village chief")
+    SERVICE_PROVIDER = "service_provider", _("Service provider")
+    AUDITOR = "auditor", _("Auditor")
+
+
+# The lowest level (1 province … 4 village) at which a role may be assigned, and the highest.
+# The national secretariat is assigned to the whole country (no place).
+ROLE_LEVELS: dict[str, tuple[int, int]] = {
+    Role.NATIONAL_SECRETARIAT: (0, 0),
+    Role.PROVINCIAL_SECRETARIAT: (1, 1),
+    Role.DISTRICT_OFFICER: (2, 2),
+    Role.COMMUNE_POLICE: (3, 3),
+    Role.COMMUNE_COUNCIL: (3, 3),
+    Role.VILLAGE_CHIEF: (4, 4),
+    Role.SERVICE_PROVIDER: (1, 3),
+    Role.AUDITOR: (0, 3),
+}
+
+_OVERSIGHT = {"places.view", "incidents.view", "incidents.supervise", "reports.view", "reports.approve"}
+_RECORDING = {"places.view", "incidents.view", "incidents.record"}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.NATIONAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage", "policy.manage", "reports.accept"}),
+    Role.PROVINCIAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage"}),
+    Role.DISTRICT_OFFICER: frozenset(_OVERSIGHT),
+    Role.COMMUNE_POLICE: frozenset(
+        _RECORDING | {"incidents.investigate", "incidents.identities", "reports.view", "reports.submit"}
+    ),
+    Role.COMMUNE_COUNCIL: frozenset(_RECORDING | {"reports.view", "reports.submit", "incidents.mediate"}),
+    Role.VILLAGE_CHIEF: frozenset(_RECORDING),
+    # Service providers see referrals made to them, never the register.
+    Role.SERVICE_PROVIDER: frozenset({"places.view", "referrals.receive"}),
+    # Auditors read everything in their area, including the audit chain, and change nothing.
+    Role.AUDITOR: frozenset({"places.view", "incidents.view", "reports.view", "audit.verify"}),
+}
+
+
+def role_grants(role: str, permission: str) -> bool:
+    return permission in PERMISSIONS.get(role, frozenset())

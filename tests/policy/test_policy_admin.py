@@ -1,0 +1,66 @@
+"""An administrator changes the policy in the admin, without a code change; every change is
+audited and nothing can be deleted."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from safevillage.audit.models import AuditEvent
+from safevillage.audit.verify import verify_chain
+from safevillage.policy.models import Category
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, policy, make_user):
+    admin = make_user("admin", is_staff=True, is_superuser=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(admin)
+    return client
+
+
+def category_form(category: Category, **changes) -> dict:
+    data = {
+        "code": category.code,
+        "name_km": category.name_km,
+        "name_en": category.name_en,
+        "active": "on" if category.active else "",
+        "ordering": category.ordering,
+        "criterion_2010": category.criterion_2010_id or "",
+        "point_2021": category.point_2021_id or "",
+        "is_crime": "on" if category.is_crime else "",
+        "iccs_code": category.iccs_code,
+        "mediation_allowed": "on" if category.mediation_allowed else "",
+        "sensitive": "on" if category.sensitive else "",
+        "acknowledge_days": category.acknowledge_days,
+        "first_action_days": category.first_action_days,
+        "close_days": category.close_days,
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def test_an_administrator_changes_a_deadline_and_the_change_is_audited(admin_client):
+    theft = Category.objects.get(code="theft")
+    response = admin_client.post(f"/admin/policy/category/{theft.pk}/change/", category_form(theft, close_days=45))
+    assert response.status_code == 302
+    assert Category.objects.get(code="theft").close_days == 45
+    event = AuditEvent.objects.filter(action="policy.category.change").get()
+    assert event.new == {"close_days": 45}
+    assert event.target_id == str(theft.pk)
+    assert verify_chain().intact
+
+
+def test_the_admin_offers_only_2010_criteria_for_the_2010_mapping(admin_client):
+    theft = Category.objects.get(code="theft")
+    html = admin_client.get(f"/admin/policy/category/{theft.pk}/change/").content.decode()
+    select_2010 = html.split('name="criterion_2010"')[1].split("</select>")[0]
+    assert select_2010.count("<option") == 6  # five criteria and the empty choice
+
+
+def test_policy_rows_cannot_be_deleted_in_the_admin(admin_client):
+    theft = Category.objects.get(code="theft")
+    assert admin_client.post(f"/admin/policy/category/{theft.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Category.objects.filter(code="theft").exists()
