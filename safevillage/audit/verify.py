@@ -1,0 +1,104 @@
+"""Checking the chain: recompute every hash in order and compare the end with the head.
+
+What is detected: an event deleted, edited, moved, inserted or forged at the end; events cut
+from the end (the head still names the old last event); a head that was edited, moved back
+or deleted. What cannot be: a rewrite of every hash from the tampered event onwards *and*
+of the head, since the algorithm has no secret. Such a rewrite is caught only against a head
+snapshot kept where whoever rewrites the database cannot reach it: ``anchors`` are such
+snapshots (report approvals are to keep the head they were signed at; ``verify_audit
+--anchor``).
+
+The check takes no lock, so writers go on while it runs: the head is read before and after
+reading the events, and events appended meanwhile are verified but not counted as damage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from safevillage.audit.log import chain_hash, current_head, event_payload
+from safevillage.audit.models import GENESIS_HASH, AuditEvent
+
+
+@dataclass(frozen=True)
+class Verdict:
+    intact: bool
+    # Events in the log (all of them when intact; the table's row count when broken).
+    events: int
+    # The sequence number where the chain first breaks, and why.
+    broken_at: int | None = None
+    problem: str = ""
+    # The head as read when the check ended (None: its row is missing).
+    head: tuple[int, str] | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "intact": self.intact,
+            "events": self.events,
+            "broken_at": self.broken_at,
+            "problem": self.problem,
+            "head": {"seq": self.head[0], "hash": self.head[1]} if self.head else None,
+        }
+
+
+def verify_chain(anchors: Iterable[tuple[int, str]] = (), chunk_size: int = 2000) -> Verdict:
+    """Verify the whole chain; ``anchors`` are (seq, hash) pairs recorded earlier elsewhere."""
+    expected_hash = dict(anchors)
+    before = current_head()
+    if before is not None and before[0] > 0:
+        # The head as it stood before reading: its event must be there, with its hash.
+        expected_hash.setdefault(before[0], before[1])
+
+    def broken(seq: int, problem: str) -> Verdict:
+        return Verdict(False, AuditEvent.objects.count(), seq, problem, current_head())
+
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if event.seq != expected_seq:
+            if event.seq > expected_seq:
+                return broken(expected_seq, _("event #%(seq)d is missing") % {"seq": expected_seq})
+            return broken(event.seq, _("event #%(seq)d appears twice") % {"seq": event.seq})
+        if event.prev_hash != prev_hash:
+            return broken(
+                event.seq,
+                _("event #%(seq)d does not link to the event before it (an event was deleted, inserted or moved)")
+                % {"seq": event.seq},
+            )
+        if chain_hash(prev_hash, event_payload(event)) != event.hash:
+            return broken(event.seq, _("event #%(seq)d does not match its hash (it was edited)") % {"seq": event.seq})
+        if event.seq in expected_hash and expected_hash[event.seq] != event.hash:
+            return broken(
+                event.seq,
+                _("event #%(seq)d differs from the chain head or snapshot recorded for it (the chain was rewritten)")
+                % {"seq": event.seq},
+            )
+        prev_hash = event.hash
+        expected_seq += 1
+    last = expected_seq - 1
+
+    after = current_head()
+    if after is None:
+        if last == 0 and before is None:
+            return Verdict(True, 0)  # a database never written to (flushed in tests)
+        return broken(last + 1, _("the chain head is missing"))
+    named = max(expected_hash, default=0)
+    if named > last:
+        return broken(
+            last + 1,
+            _("the chain ends at #%(last)d but the head or a snapshot names #%(named)d (events were cut from the end)")
+            % {"last": last, "named": named},
+        )
+    if after[0] < last:
+        return broken(
+            after[0] + 1,
+            _("the chain goes on after the head (#%(head)d): events were added outside the log, or the head moved back")
+            % {"head": after[0]},
+        )
+    if after[0] == last and after[1] != prev_hash:
+        return broken(last, _("the chain head does not match event #%(seq)d") % {"seq": last})
+    # after[0] > last: events committed after the events were read; the next check covers them.
+    return Verdict(True, last, head=after)
