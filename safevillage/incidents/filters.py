@@ -1,0 +1,218 @@
+"""Filtering the register from query parameters: the one implementation behind the list
+page, the CSV export and the API list, so that a shared or bookmarked URL means the same
+thing everywhere."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, OrderBy, Q, Value, When
+from django.db.models.expressions import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from safevillage.core.periods import Period, PeriodError
+from safevillage.incidents.models import OPEN_STATUSES, Channel, IncidentQuerySet, Outcome, Status
+from safevillage.places.codes import under
+from safevillage.policy.models import Category
+
+# Free-text search reads the description with LIKE: a longer query only costs more.
+MAX_QUERY_LENGTH = 100
+
+# The parameters that select records (not how they are shown): kept in links and the export.
+FILTER_PARAMS = (
+    "place",
+    "period",
+    "closed",
+    "category",
+    "criterion",
+    "crime",
+    "status",
+    "outcome",
+    "channel",
+    "arrests",
+    "overdue",
+    "escalated",
+    "q",
+)
+
+# Status sorts in workflow order, not alphabetically.
+_STATUS_ORDER = Case(
+    *(When(status=status, then=Value(position)) for position, status in enumerate(Status.values)),
+    default=Value(len(Status.values)),
+    output_field=IntegerField(),
+)
+SORTS: dict[str, F | Case] = {"reported": F("reported_at"), "occurred": F("occurred_at"), "status": _STATUS_ORDER}
+DEFAULT_SORT = "-reported"
+_TRUE = ("1", "true", "yes", "on")
+_PERIOD_ERROR = gettext_lazy("A period is a month (202601), a quarter (2026Q1), a semester (2026S1) or a year (2026).")
+
+
+@dataclass
+class FilterResult:
+    queryset: IncidentQuerySet
+    errors: dict[str, str] = field(default_factory=dict)
+    sort: str = DEFAULT_SORT
+
+
+def filter_incidents(
+    incidents: IncidentQuerySet, params: Mapping[str, str], now: datetime.datetime | None = None
+) -> FilterResult:
+    """Apply the selection parameters (``selection_q``), ``q`` (text in the reference or
+    description) and ``sort`` to an already scoped queryset. Bad values are reported in
+    ``errors`` (translated) and the filter matches nothing, never everything."""
+    selection, errors = selection_q(params, now)
+    incidents = incidents.filter(selection)
+    if "q" not in errors and (query := params.get("q", "").strip()):
+        if len(query) > MAX_QUERY_LENGTH:
+            errors["q"] = _("Search for at most %(limit)d characters.") % {"limit": MAX_QUERY_LENGTH}
+        else:
+            incidents = incidents.filter(Q(reference__icontains=query) | Q(description__icontains=query))
+    sort = params.get("sort", "").strip() or DEFAULT_SORT
+    if sort.lstrip("-") in SORTS:
+        key = SORTS[sort.lstrip("-")]
+        # The id breaks ties, so that pages never repeat or skip a record.
+        descending = sort.startswith("-")
+        incidents = incidents.order_by(OrderBy(key, descending=descending), OrderBy(F("id"), descending=descending))
+    else:
+        errors["sort"] = _("Unknown sort order.")
+        sort = DEFAULT_SORT
+    if errors:
+        incidents = incidents.none()
+    return FilterResult(incidents, errors, sort)
+
+
+def selection_q(params: Mapping[str, str], now: datetime.datetime | None = None) -> tuple[Q, dict[str, str]]:
+    """The records the parameters select, and translated errors by parameter. This is the one
+    meaning of the register's parameters, shared by the list, the export, the API and the
+    links behind every report figure (``reports.trace``):
+
+    =========  ============================================================================
+    place      place-code prefix
+    period     month of occurrence: any DHIS2 period (202601, 2026Q1, 2026S1, 2026)
+    closed     month of closure (local time), any DHIS2 period; the record is closed
+    category   category code
+    criterion  ``<framework>-<number>`` (``2021-2``), or ``<framework>-none``
+    crime      ``true``: categories that are crimes
+    status     a status, ``open``, or ``counted`` (everything but withdrawn records)
+    outcome    solved, mediated, referred, transferred, unfounded
+    channel    a channel
+    arrests    ``true``: records with at least one arrest
+    overdue    ``true``: open records past a deadline
+    escalated  ``true``, or the level escalated to (0 national, 1 province, 2 district)
+    =========  ============================================================================
+    """
+    q = Q()
+    # PostgreSQL refuses a NUL character anywhere in a query (a 500 otherwise): a parameter
+    # holding one is refused here, once, and not read further.
+    errors = {
+        name: _("This value contains a character that is not allowed.")
+        for name, value in params.items()
+        if "\x00" in value
+    }
+    params = {name: value for name, value in params.items() if name not in errors}
+    if place := params.get("place", "").strip():
+        if not place.isdigit() or len(place) not in (2, 4, 6, 8):
+            errors["place"] = _("A place code has 2, 4, 6 or 8 digits.")
+        else:
+            q &= under("place_code", place)
+    if period_id := params.get("period", "").strip():
+        try:
+            period = Period.parse(period_id)
+            q &= Q(period_month__gte=period.first_month, period_month__lte=period.last_month)
+        except PeriodError:
+            errors["period"] = _(
+                "A period is a month (202601), a quarter (2026Q1), a semester (2026S1) or a year (2026)."
+            )
+    if closed_id := params.get("closed", "").strip():
+        try:
+            start, end = _local_bounds(Period.parse(closed_id))
+            q &= Q(status=Status.CLOSED, closed_at__gte=start, closed_at__lt=end)
+        except PeriodError:
+            errors["closed"] = _(
+                "A period is a month (202601), a quarter (2026Q1), a semester (2026S1) or a year (2026)."
+            )
+    if category := params.get("category", "").strip():
+        if Category.objects.filter(code=category).exists():
+            q &= Q(category__code=category)
+        else:
+            errors["category"] = _("Unknown category.")
+    if criterion := params.get("criterion", "").strip():
+        framework, _sep, number = criterion.partition("-")
+        in_framework = Q(criterion_2010__framework__code=framework) | Q(point_2021__framework__code=framework)
+        if number == "none":
+            q &= ~Q(category__in=Category.objects.filter(in_framework))
+        elif number.isdigit():
+            n = int(number)
+            q &= Q(
+                category__in=Category.objects.filter(
+                    Q(criterion_2010__framework__code=framework, criterion_2010__number=n)
+                    | Q(point_2021__framework__code=framework, point_2021__number=n)
+                )
+            )
+        else:
+            errors["criterion"] = _("A criterion is written framework-number, such as 2021-2.")
+    if crime := params.get("crime", "").strip().lower():
+        if crime in _TRUE:
+            q &= Q(category__is_crime=True)
+        else:
+            errors["crime"] = _("Use crime=true.")
+    if status := params.get("status", "").strip():
+        if status == "open":
+            q &= Q(status__in=OPEN_STATUSES)
+        elif status == "counted":
+            q &= ~Q(status=Status.WITHDRAWN)
+        elif status in Status.values:
+            q &= Q(status=status)
+        else:
+            errors["status"] = _("Unknown status.")
+    if outcome := params.get("outcome", "").strip():
+        if outcome in Outcome.values:
+            q &= Q(outcome=outcome)
+        else:
+            errors["outcome"] = _("Unknown outcome.")
+    if channel := params.get("channel", "").strip():
+        if channel in Channel.values:
+            q &= Q(channel=channel)
+        else:
+            errors["channel"] = _("Unknown channel.")
+    if arrests := params.get("arrests", "").strip().lower():
+        if arrests in _TRUE:
+            q &= Q(arrests__gt=0)
+        else:
+            errors["arrests"] = _("Use arrests=true.")
+    if params.get("overdue", "").strip().lower() in _TRUE:
+        q &= overdue_q(now)
+    if escalated := params.get("escalated", "").strip().lower():
+        if escalated in _TRUE:
+            q &= Q(escalated_to_level__isnull=False)
+        elif escalated in ("0", "1", "2"):
+            q &= Q(escalated_to_level=int(escalated))
+        else:
+            errors["escalated"] = _("Escalation is 0 (national), 1 (province) or 2 (district).")
+    return q, errors
+
+
+def _local_bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period's first and last instants in the reporting time zone, as aware datetimes."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def overdue_q(now: datetime.datetime | None = None) -> Q:
+    """Open records past a deadline: not acknowledged in time, no first action in time, or
+    not closed in time. A deadline is missed once ``now`` is strictly after it
+    (``deadlines.classify`` is the same rule for one record in Python)."""
+    now = now or timezone.now()
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)
+        | Q(first_action_at__isnull=True, action_due_at__lt=now)
+        | Q(close_due_at__lt=now)
+    )

@@ -1,0 +1,328 @@
+"""The register: one record for every incident and complaint, whatever the channel.
+
+A record belongs to a village (``village`` and its denormalised ``place_code``, the 8-digit
+code every scoping and roll-up query filters by prefix). Its state changes only through the
+named actions in ``incidents.actions``, each of which locks the row, checks the transition,
+bumps ``version`` (optimistic locking between two officers) and writes the audit event in
+the same transaction. Nothing is deleted: a record entered in error is *withdrawn*.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from safevillage.accounts.scoping import AnyUser
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", _("In person at the police post")
+    PHONE = "phone", _("Telephone or hotline")
+    POST_BOX = "post_box", _("Post box (paper tip)")
+    VILLAGE_CHIEF = "village_chief", _("Village chief")
+    PATROL = "patrol", _("Police patrol")
+    OTHER_AUTHORITY = "other_authority", _("Another authority")
+    FIELD_DEVICE = "field_device", _("Field device")
+    PUBLIC_WEB = "public_web", _("Public website")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    INVESTIGATING = "investigating", _("Under investigation")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The most people killed, or injured, that one record may count.
+MAX_CASUALTIES = 500
+
+OPEN_STATUSES = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.UNDER_REVIEW)
+
+
+class Outcome(models.TextChoices):
+    SOLVED = "solved", _("Solved")
+    MEDIATED = "mediated", _("Mediated out of court")
+    REFERRED = "referred", _("Referred to a service")
+    TRANSFERRED = "transferred", _("Transferred to court or another unit")
+    UNFOUNDED = "unfounded", _("Unfounded")
+
+
+class Clearance(models.TextChoices):
+    ARREST = "arrest", _("Cleared by arrest (arrested, charged and sent for prosecution)")
+    EXCEPTIONAL = "exceptional", _("Cleared by exceptional means")
+
+
+class ExceptionalReason(models.TextChoices):
+    """The NIBRS exceptional-clearance codes."""
+
+    A = "A", _("A: death of the offender")
+    B = "B", _("B: prosecution declined")
+    C = "C", _("C: in custody of another jurisdiction")
+    D = "D", _("D: victim refused to cooperate")
+    E = "E", _("E: juvenile, no custody")
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def visible_to(self, user: AnyUser, permission: str = "incidents.view") -> IncidentQuerySet:
+        from safevillage.accounts.scoping import prefix_filter
+
+        return self.filter(prefix_filter(user, permission, "place_code"))
+
+    def open(self) -> IncidentQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def counted(self) -> IncidentQuerySet:
+        """Records that count in figures: everything but withdrawn ones."""
+        return self.exclude(status=Status.WITHDRAWN)
+
+
+class Incident(models.Model):
+    reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=24, choices=Channel.choices)
+    category = models.ForeignKey("policy.Category", verbose_name=_("category"), on_delete=models.PROTECT)
+    tags = models.ManyToManyField("policy.ContextTag", verbose_name=_("context"), blank=True)
+    village = models.ForeignKey("places.Place", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
+    # The village's code, denormalised: every scoping and roll-up filters it by prefix.
+    place_code = models.CharField(max_length=8, editable=False)
+    occurred_at = models.DateTimeField(_("time of the incident"))
+    # Local (Asia/Phnom_Penh) month of occurrence as YYYYMM: reports group on it without
+    # per-row date functions (SQLite evaluates TruncMonth in Python for every row).
+    period_month = models.PositiveIntegerField(editable=False)
+    reported_at = models.DateTimeField(_("reported"))
+    description = models.TextField(_("description"))
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    clearance = models.CharField(_("clearance"), max_length=16, choices=Clearance.choices, blank=True)
+    exceptional_reason = models.CharField(
+        _("exceptional reason"), max_length=1, choices=ExceptionalReason.choices, blank=True
+    )
+    outcome_note = models.TextField(_("outcome details"), blank=True)
+    arrests = models.PositiveIntegerField(_("people arrested"), default=0)
+    # Casualties, on any category (a homicide has a death too); the report's traffic deaths and
+    # injuries are these, summed over traffic accidents. db_default: bulk inserts need not name them.
+    deaths = models.PositiveSmallIntegerField(_("people killed"), default=0, db_default=0)
+    injuries = models.PositiveSmallIntegerField(_("people injured"), default=0, db_default=0)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    # Deadlines, set from the category at intake.
+    acknowledge_due_at = models.DateTimeField()
+    action_due_at = models.DateTimeField()
+    close_due_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    first_action_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(default=0)
+    # The level of place the record was escalated to (2 district, 1 province, 0 national); null: not escalated.
+    escalated_to_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    # Field devices: the device's own UUID makes a resubmission idempotent (per user).
+    client_uuid = models.UUIDField(null=True, blank=True, editable=False)
+    submission_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    # Public complaints: only the receipt's SHA-256 is kept; an anonymous complainant
+    # leaves no name, phone or address.
+    receipt_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    complainant_name = models.CharField(_("complainant's name"), max_length=200, blank=True)
+    complainant_phone = models.CharField(_("complainant's phone"), max_length=32, blank=True)
+    complainant_satisfied = models.BooleanField(null=True, blank=True)
+    complainant_feedback_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [
+            models.Index(fields=["place_code", "period_month"]),
+            models.Index(fields=["status", "close_due_at"]),
+            models.Index(fields=["period_month", "category"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "client_uuid"],
+                condition=models.Q(client_uuid__isnull=False),
+                name="one_record_per_device_submission",
+            ),
+            models.CheckConstraint(
+                name="closed_records_have_an_outcome",
+                condition=(models.Q(status="closed") & ~models.Q(outcome=""))
+                | (~models.Q(status="closed") & models.Q(outcome="")),
+            ),
+            models.CheckConstraint(
+                name="clearance_only_when_solved",
+                condition=models.Q(outcome="solved", clearance__in=["arrest", "exceptional"])
+                | (~models.Q(outcome="solved") & models.Q(clearance="")),
+            ),
+            models.CheckConstraint(
+                name="exceptional_clearance_has_reason",
+                condition=(models.Q(clearance="exceptional") & ~models.Q(exceptional_reason=""))
+                | (~models.Q(clearance="exceptional") & models.Q(exceptional_reason="")),
+            ),
+            models.CheckConstraint(
+                name="incident_period_month_valid",
+                condition=models.Q(period_month__gte=197901, period_month__lte=299912),
+            ),
+            # Beyond MAX_CASUALTIES in one record is a typing error (intake refuses it with a message).
+            models.CheckConstraint(
+                name="incident_casualties_plausible",
+                condition=models.Q(deaths__lte=MAX_CASUALTIES, injuries__lte=MAX_CASUALTIES),
+            ),
+            # A point needs both coordinates; half a point would be drawn at the equator or meridian.
+            models.CheckConstraint(
+                name="incident_coordinates_both_or_neither",
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class PersonRole(models.TextChoices):
+    VICTIM = "victim", _("Victim")
+    SUSPECT = "suspect", _("Suspect")
+    WITNESS = "witness", _("Witness")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class AgeGroup(models.TextChoices):
+    CHILD = "child", _("Child (under 18)")
+    YOUTH = "youth", _("Youth (18–24)")
+    ADULT = "adult", _("Adult (25–59)")
+    OLDER = "older", _("Older person (60 and over)")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class InvolvedPerson(models.Model):
+    """Someone involved in a record. ``name`` is optional and shown only to investigating
+    roles; each view of a victim's name is audited."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="people")
+    role = models.CharField(_("role"), max_length=16, choices=PersonRole.choices)
+    sex = models.CharField(_("sex"), max_length=16, choices=Sex.choices, default=Sex.UNKNOWN)
+    age_group = models.CharField(_("age group"), max_length=16, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    arrested = models.BooleanField(_("arrested"), default=False)
+
+    class Meta:
+        verbose_name = _("person involved")
+        verbose_name_plural = _("people involved")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} ({self.get_sex_display()}, {self.get_age_group_display()})"
+
+
+class ItemKind(models.TextChoices):
+    DRUG = "drug", _("Drugs")
+    WEAPON = "weapon", _("Weapon")
+    VEHICLE = "vehicle", _("Vehicle")
+    OTHER = "other", _("Other")
+
+
+class DrugType(models.TextChoices):
+    METHAMPHETAMINE = "methamphetamine", _("Methamphetamine (yaba, ice)")
+    HEROIN = "heroin", _("Heroin")
+    CANNABIS = "cannabis", _("Cannabis")
+    KETAMINE = "ketamine", _("Ketamine")
+    MDMA = "mdma", _("Ecstasy (MDMA)")
+    OTHER = "other", _("Other drug")
+
+
+class Unit(models.TextChoices):
+    GRAM = "g", _("grams")
+    KILOGRAM = "kg", _("kilograms")
+    TABLET = "tablet", _("tablets")
+    ITEM = "item", _("items")
+
+
+class SeizedItem(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="seized_items")
+    kind = models.CharField(_("kind"), max_length=16, choices=ItemKind.choices)
+    drug_type = models.CharField(_("drug"), max_length=24, choices=DrugType.choices, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("seized item")
+        verbose_name_plural = _("seized items")
+        constraints = [
+            models.CheckConstraint(name="seized_quantity_positive", condition=models.Q(quantity__gt=0)),
+            models.CheckConstraint(
+                name="drug_type_only_for_drugs",
+                condition=(models.Q(kind="drug") & ~models.Q(drug_type=""))
+                | (~models.Q(kind="drug") & models.Q(drug_type="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.quantity} {self.unit}"
+
+
+class Note(models.Model):
+    """A note on a record; ``public`` notes are shown to the complainant with the receipt."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    public = models.BooleanField(_("visible to the complainant"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number used for a district and year (references such as
+    08-0803-2026-000117). Locked while a number is taken, so numbers are never reused."""
+
+    district_code = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["district_code", "year"], name="one_counter_per_district_year")]
+
+    def __str__(self) -> str:
+        return f"{self.district_code}-{self.year}: {self.last_number}"

@@ -1,0 +1,42 @@
+"""Record references: ``PP-DDDD-YYYY-NNNNNN`` — province, district, the year the record was
+reported (local time) and a sequence number per district and year, e.g. 14-1403-2026-000117.
+
+A reference is read over the phone and written on paper, so it says where and when a record
+was made, and numbers follow each other within a district's year without gaps from races:
+the district's counter row is locked while a number is taken, inside the transaction that
+creates the record (a rolled-back record gives its number back).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db import connection
+from django.utils import timezone
+
+from safevillage.incidents.models import ReferenceCounter
+
+REFERENCE_PATTERN = r"[0-9]{2}-[0-9]{4}-[0-9]{4}-[0-9]{6,}"
+_REFERENCE = re.compile(REFERENCE_PATTERN)
+
+
+def is_reference(value: str) -> bool:
+    return bool(_REFERENCE.fullmatch(value))
+
+
+def next_reference(village_code: str, reported_at: datetime.datetime) -> str:
+    """Take the next number of the village's district for the local year of ``reported_at``.
+    Must run inside the transaction that stores the record."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("next_reference must be called inside transaction.atomic()")
+    district = village_code[:4]
+    year = timezone.localtime(reported_at).year
+    # The first record of a district's year creates its counter. Two first records may race:
+    # ON CONFLICT DO NOTHING lets the second wait for the first's row instead of failing,
+    # and the lock below then orders them.
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(district_code=district, year=year)], ignore_conflicts=True)
+    counter = ReferenceCounter.objects.select_for_update().get(district_code=district, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{district[:2]}-{district}-{year}-{counter.last_number:06d}"

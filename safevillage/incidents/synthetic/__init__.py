@@ -1,0 +1,143 @@
+"""A synthetic register of national size, for demonstrations and benchmarks.
+
+Invented records, never to be mixed with a real register (``generate_synthetic`` runs only
+with DEBUG on, and every description starts "Synthetic record"). What makes them realistic:
+
+- **where**: each village's weight is its population — its own figure, else its commune's
+  split evenly, else its province's census population split unevenly (a log-normal share per
+  village) — times a multiplier per province and kind of case drawn from the seed, so that
+  provinces differ as they do in real figures;
+- **what**: a mix of categories calibrated to national figures reported by the press (about
+  3,300 criminal cases a year, 6,390 to 10,630 drug cases, about 3,000 road accidents, and
+  complaints and disputes recorded at commune level many times more numerous than crimes),
+  with yearly trends;
+- **when**: seasons — road accidents peak at Khmer New Year (13 to 16 April) and Pchum Ben
+  (September, October), thefts in the dry season (November to April), floods from August to
+  October, dengue from June to September — and hours of the day per kind of case;
+- **how they went**: the channels each kind of case comes through; acknowledgement, first
+  action and closure times around the category's deadlines (most closed within weeks, some
+  never closed and now overdue, a few reopened, a few withdrawn); outcomes each category
+  allows (mediation only where permitted, clearance by arrest or exceptional means for solved
+  crimes), arrests for drug cases (about 2.4 per case, as in the 2022 to 2024 figures), deaths
+  and injuries for road accidents when the register has those columns.
+
+Everything is drawn from one ``random.Random(seed)`` in a fixed order, so a seed, a size, an
+end year and a gazetteer give the same records every time (the date of the run matters only
+when the end year is the current one: records stop at the present).
+
+Writing: raw ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in one transaction per chunk,
+which also takes the reference numbers from ``ReferenceCounter`` under its lock, moves the
+counters on, and appends **one audit event per province and chunk** ("synthetic.generate":
+seed, chunk, record count, id range and each district's reference range) rather than one per
+record: the chain stays intact and says exactly what was generated, while an event per record
+would double the writes. The report summaries are rebuilt from the register at the end, inside
+the database (``reports.bulk_rebuild``, the same rows as ``rebuild_summaries``); until then
+they lag behind the chunks already written.
+
+The package: ``calibration`` (the figures), ``plan`` (what to generate), ``inputs`` (places
+and categories), ``draw`` (the records), ``write`` (chunks, counters, audit); ``generate``
+below runs them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+import zoneinfo
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from safevillage.incidents.models import Incident
+from safevillage.incidents.synthetic.calibration import DAY
+from safevillage.incidents.synthetic.draw import Formatter, Generator, Pending, casualty_columns
+from safevillage.incidents.synthetic.inputs import load_categories, load_villages
+from safevillage.incidents.synthetic.plan import Plan, SyntheticError
+from safevillage.incidents.synthetic.write import Result, Writer, large_page_cache
+
+__all__ = ["Plan", "Result", "SyntheticError", "as_of_for", "generate", "prepare"]
+
+
+def as_of_for(plan: Plan, now: datetime.datetime | None = None) -> datetime.datetime:
+    """The moment the register is generated "as at": the end of the end year, or now."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    end = datetime.datetime(plan.end_year + 1, 1, 1, tzinfo=zone)
+    now = now or timezone.now()
+    return min(end, now.replace(second=0, microsecond=0))
+
+
+def prepare(plan: Plan, as_of: datetime.datetime) -> Generator:
+    """The generator of ``plan`` as at ``as_of``, reading the places and categories (raises
+    SyntheticError when either is missing)."""
+    # Reproducible on purpose (same seed, same register); nothing secret is drawn.
+    rng = random.Random(plan.seed)  # noqa: S311  # nosec B311
+    categories = load_categories()
+    villages = load_villages(rng, timezone.localdate(as_of))
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    first_day = int(datetime.datetime(plan.first_year, 1, 1, tzinfo=zone).timestamp()) // DAY - 1
+    formatter = Formatter(first_day, "+00" if connection.vendor == "postgresql" else "")
+    # Deadlines and closures run past the end of the period; nothing is written later than a
+    # year after it.
+    formatter.extend(int(as_of.timestamp()) // DAY + 400)
+    return Generator(plan, categories, villages, rng, as_of, formatter, casualty_columns())
+
+
+def generate(
+    plan: Plan,
+    *,
+    now: datetime.datetime | None = None,
+    rebuild_summaries: bool = True,
+    progress: Callable[[Result], None] | None = None,
+) -> Result:
+    """Generate ``plan.incidents`` records, commit them chunk by chunk with their audit
+    events, then rebuild the report summaries. Raises SyntheticError before writing anything
+    when the gazetteer or the policy is missing."""
+    from safevillage.reports.bulk_rebuild import rebuild_in_database, summary_models
+
+    as_of = as_of_for(plan, now)
+    generator = prepare(plan, as_of)
+    casualties = casualty_columns()
+    writer = Writer(plan, casualties)
+    result = Result(as_of=as_of)
+
+    buffer: list[Pending] = []
+
+    def flush(chunk: list[Pending]) -> None:
+        started = time.perf_counter()
+        first_id, last_id, events = writer.write(chunk, result.chunks + 1)
+        result.writing += time.perf_counter() - started
+        result.chunks += 1
+        result.records += len(chunk)
+        result.events += events
+        result.first_id = first_id if result.first_id is None else result.first_id
+        result.last_id = last_id
+        if progress:
+            progress(result)
+
+    with large_page_cache():
+        started = time.perf_counter()
+        for month in generator.records():
+            buffer.extend(month)
+            result.drawing += time.perf_counter() - started
+            while len(buffer) >= plan.chunk:
+                flush(buffer[: plan.chunk])
+                del buffer[: plan.chunk]
+            started = time.perf_counter()
+        result.drawing += time.perf_counter() - started
+        if buffer:
+            flush(buffer)
+    if rebuild_summaries:
+        started = time.perf_counter()
+        rebuild_in_database()
+        if connection.vendor == "postgresql":
+            # Fresh statistics: the planner would otherwise read millions of rows as a few.
+            analysed: list[type[Model]] = [Incident, *summary_models()]
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in analysed)
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {tables}")
+        result.summaries = time.perf_counter() - started
+    return result

@@ -1,0 +1,167 @@
+"""Writing drawn records: one transaction per chunk with its reference numbers, the
+district counters moved on and one audit event per province."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from safevillage.audit.log import record_events
+from safevillage.incidents.models import Incident, ReferenceCounter
+from safevillage.incidents.synthetic.draw import CONSTANT_COLUMNS, VARIABLE_COLUMNS, Pending
+from safevillage.incidents.synthetic.plan import Plan, SyntheticError
+
+
+@dataclass
+class Result:
+    records: int = 0
+    chunks: int = 0
+    events: int = 0
+    first_id: int | None = None
+    last_id: int | None = None
+    # Wall-clock seconds: drawing records, writing them (with counters and audit), rebuilding summaries.
+    drawing: float = 0.0
+    writing: float = 0.0
+    summaries: float = 0.0
+    as_of: datetime.datetime | None = None
+
+    @property
+    def seconds(self) -> float:
+        return self.drawing + self.writing + self.summaries
+
+
+class Writer:
+    """Writes chunks of drawn records, one transaction each."""
+
+    def __init__(self, plan: Plan, casualties: list[str]) -> None:
+        self.plan = plan
+        self.vendor = connection.vendor
+        self.table = Incident._meta.db_table
+        self.columns = [*VARIABLE_COLUMNS, *casualties, *CONSTANT_COLUMNS]
+        self.tail = tuple(CONSTANT_COLUMNS.values())
+        qn = connection.ops.quote_name
+        names = ", ".join(qn(c) for c in self.columns)
+        if self.vendor == "sqlite":
+            # Constants are written as literals: fewer parameters to bind per row.
+            marks = ", ".join(["?"] * (len(self.columns) - len(self.tail)) + ["''"] * len(self.tail))
+            self.sql = f"INSERT INTO {qn(self.table)} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608
+        elif self.vendor == "postgresql":
+            self.sql = f"COPY {qn(self.table)} ({names}) FROM STDIN"
+        else:
+            message = _("The generator writes to SQLite or PostgreSQL, not %(vendor)s.")
+            raise SyntheticError(message % {"vendor": self.vendor})
+
+    def _insert(self, rows: list[list[Any]]) -> None:
+        if self.vendor == "sqlite":
+            raw: Any = connection.connection
+            raw.executemany(self.sql, rows)
+        else:
+            tail = self.tail
+            with connection.cursor() as cursor, cursor.cursor.copy(self.sql) as copy:
+                for row in rows:
+                    copy.write_row((*row, *tail))
+
+    def write(self, chunk: list[Pending], number: int) -> tuple[int, int, int]:
+        """Number, insert and audit one chunk; returns (first id, last id, events)."""
+        qn = connection.ops.quote_name
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                if self.vendor == "postgresql":
+                    # Inserts by others wait for this chunk, so that its ids are exactly the
+                    # new ones (reads go on).
+                    cursor.execute(f"LOCK TABLE {qn(self.table)} IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(self.table)}")  # noqa: S608  # nosec B608
+                before = cursor.fetchone()[0]
+            districts = sorted({p.district for p in chunk})
+            counters = {
+                (c.district_code, c.year): c.last_number
+                for c in ReferenceCounter.objects.select_for_update().filter(district_code__in=districts)
+            }
+            ranges: dict[tuple[str, int], list[str]] = {}
+            for pending in chunk:
+                key = (pending.district, pending.year)
+                number_in_year = counters.get(key, 0) + 1
+                counters[key] = number_in_year
+                reference = f"{pending.district[:2]}-{pending.district}-{pending.year}-{number_in_year:06d}"
+                pending.row[0] = reference
+                span = ranges.get(key)
+                if span is None:
+                    ranges[key] = [reference, reference]
+                else:
+                    span[1] = reference
+            self._insert([p.row for p in chunk])
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT MIN(id), MAX(id), COUNT(*) FROM {qn(self.table)} WHERE id > %s",  # noqa: S608  # nosec B608
+                    [before],
+                )
+                first_id, last_id, count = cursor.fetchone()
+            if count != len(chunk):
+                raise RuntimeError(f"chunk {number}: {len(chunk)} records written but {count} found")
+            ReferenceCounter.objects.bulk_create(
+                [ReferenceCounter(district_code=d, year=y, last_number=n) for (d, y), n in sorted(counters.items())],
+                update_conflicts=True,
+                unique_fields=["district_code", "year"],
+                update_fields=["last_number"],
+            )
+            events = self._events(chunk, number, first_id, last_id, ranges)
+            record_events(events)
+        return first_id, last_id, len(events)
+
+    def _events(
+        self, chunk: list[Pending], number: int, first_id: int, last_id: int, ranges: dict[tuple[str, int], list[str]]
+    ) -> list[dict[str, Any]]:
+        """One event per province of the chunk, seen by that province's auditors."""
+        per_province: dict[str, int] = {}
+        for pending in chunk:
+            province = pending.district[:2]
+            per_province[province] = per_province.get(province, 0) + 1
+        events = []
+        for province, records in sorted(per_province.items()):
+            references = {f"{d}-{y}": span for (d, y), span in sorted(ranges.items()) if d[:2] == province}
+            events.append(
+                {
+                    "action": "synthetic.generate",
+                    "actor": None,
+                    "target_type": Incident._meta.label_lower,
+                    "target_id": f"{first_id}-{last_id}",
+                    "target_label": f"{records} synthetic records",
+                    "place_code": province,
+                    "new": {
+                        "seed": self.plan.seed,
+                        "chunk": number,
+                        "records": records,
+                        "ids": [first_id, last_id],
+                        "references": references,
+                    },
+                    "reason": (
+                        f"manage.py generate_synthetic --years {self.plan.years} --incidents {self.plan.incidents} "
+                        f"--seed {self.plan.seed} --end-year {self.plan.end_year}"
+                    ),
+                }
+            )
+        return events
+
+
+@contextlib.contextmanager
+def large_page_cache() -> Iterator[None]:
+    """SQLite: a 256 MiB page cache while generating (the default 2 MiB makes every index
+    insert of a large register a disk read). Durability settings are left as they are."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")

@@ -1,0 +1,195 @@
+"""The register as officers read it: the filtered list, the overdue records, the CSV
+export. Every query starts from the user's jurisdiction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Max, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from safevillage.accounts.scoping import can, prefix_filter, prefixes
+from safevillage.audit.log import record_event
+from safevillage.incidents import exports
+from safevillage.incidents.deadlines import classify, overdue_by_commune
+from safevillage.incidents.filters import FILTER_PARAMS, MAX_QUERY_LENGTH, filter_incidents
+from safevillage.incidents.models import Channel, Incident, Status
+from safevillage.places.codes import under
+from safevillage.places.models import Place
+from safevillage.policy.models import Category
+
+if TYPE_CHECKING:
+    from safevillage.accounts.scoping import AnyUser
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+SORTABLE = (("reported", "reported_at"), ("occurred", "occurred_at"), ("status", "status"))
+
+
+def place_choices(user: AnyUser, selected: str = "") -> list[Place]:
+    """The places offered in the place filter: the user's own places and the level just
+    under them (a district officer gets the district and its communes; the national
+    secretariat the provinces), plus the place in the URL if it is another one."""
+    allowed = prefixes(user, "incidents.view")
+    if not allowed:
+        return []
+    if "" in allowed:
+        match = Q(level=1)
+    else:
+        match = Q(code__in=allowed)
+        for prefix in allowed:
+            match |= under("code", prefix) & Q(level=len(prefix) // 2 + 1)
+    if selected:
+        match |= Q(code=selected) & prefix_filter(user, "incidents.view", "code")
+    return list(Place.objects.filter(match).order_by("code"))
+
+
+def _page_size(raw: str | None) -> int:
+    try:
+        size = int(raw or PAGE_SIZE)
+    except ValueError:
+        return PAGE_SIZE
+    return max(1, min(size, MAX_PAGE_SIZE))
+
+
+def _query(params: dict[str, str], **changes: str) -> str:
+    merged = {**params, **changes}
+    return "?" + urlencode({key: value for key, value in merged.items() if value})
+
+
+@login_required
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "incidents.view"):
+        raise Http404
+    now = timezone.now()
+    result = filter_incidents(Incident.objects.visible_to(request.user), request.GET, now)
+    page_size = _page_size(request.GET.get("page_size"))
+    page = Paginator(result.queryset.select_related("category", "village"), page_size).get_page(request.GET.get("page"))
+    # What the form shows and every link keeps: the filters, the sort and the page size.
+    params = {key: request.GET.get(key, "").strip()[: MAX_QUERY_LENGTH * 2] for key in FILTER_PARAMS}
+    kept = {**params, "sort": result.sort, "page_size": str(page_size) if page_size != PAGE_SIZE else ""}
+    columns = []
+    for key, label in (("reported", _("Reported")), ("occurred", _("Occurred")), ("status", _("Status"))):
+        current = result.sort.lstrip("-") == key
+        descending = result.sort.startswith("-")
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "url": _query(kept, sort=key if current and descending else f"-{key}", page=""),
+                "aria_sort": ("descending" if descending else "ascending") if current else "none",
+            }
+        )
+    context: dict[str, Any] = {
+        "page": page,
+        "rows": [(incident, classify(incident, now)) for incident in page.object_list],
+        "errors": result.errors,
+        "params": params,
+        "filtered": any(params.values()),
+        "columns": columns,
+        "page_query": _query(kept, page=""),
+        "export_query": _query({**params, "sort": result.sort}),
+        "places": place_choices(request.user, params["place"] if "place" not in result.errors else ""),
+        "categories": Category.objects.all(),
+        "statuses": Status.choices,
+        "channels": Channel.choices,
+        "page_size": page_size,
+        "max_query_length": MAX_QUERY_LENGTH,
+        "can_see_overdue": _overdue_scope(request.user) is not None,
+    }
+    if getattr(request, "htmx", False):
+        # htmx does not swap a 4xx response: the partial carries the errors with a 200.
+        return render(request, "incidents/_rows.html", context)
+    return render(request, "incidents/list.html", context, status=400 if result.errors else 200)
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    """The list's records as CSV, same filters and order; the export itself is audited."""
+    if not can(request.user, "incidents.view"):
+        raise Http404
+    now = timezone.now()
+    result = filter_incidents(Incident.objects.visible_to(request.user), request.GET, now)
+    if result.errors:
+        return HttpResponseBadRequest("\n".join(result.errors.values()), content_type="text/plain; charset=utf-8")
+    # A snapshot by primary key: records created while the file streams are left out, so
+    # the count written to the audit log is the count of rows in the file.
+    last_pk = Incident.objects.aggregate(last=Max("pk"))["last"] or 0
+    incidents = result.queryset.filter(pk__lte=last_pk)
+    total = incidents.count()
+    limit = exports.EXPORT_MAX_ROWS
+    filters = {key: value for key in FILTER_PARAMS if (value := request.GET.get(key, "").strip())}
+    # The place the export covers decides which auditors see the event.
+    own = [code for code in prefixes(request.user, "incidents.view") if code]
+    place_code = filters.get("place") or (own[0] if len(own) == 1 else None)
+    with transaction.atomic():
+        record_event(
+            "incident.export",
+            actor=request.user,
+            target_type="incidents.incident",
+            target_label="CSV export",
+            place_code=place_code,
+            new={
+                "filters": filters,
+                "sort": result.sort,
+                "rows": min(total, limit),
+                "matched": total,
+                "truncated": total > limit,
+            },
+        )
+    rows = incidents.select_related("category", "village")[:limit].iterator(chunk_size=2000)
+    response = StreamingHttpResponse(
+        exports.csv_lines(rows, total=total, now=now, limit=limit), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="incidents-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _overdue_scope(user: AnyUser) -> Q | None:
+    """Who reads the overdue list: supervisors (district and above) for their area, and
+    the commune police for their own commune; None for everyone else."""
+    if not (can(user, "incidents.supervise") or can(user, "incidents.investigate")):
+        return None
+    return prefix_filter(user, "incidents.supervise", "place_code") | prefix_filter(
+        user, "incidents.investigate", "place_code"
+    )
+
+
+@login_required
+@require_GET
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    scope = _overdue_scope(request.user)
+    if scope is None:
+        raise Http404
+    now = timezone.now()
+    place = request.GET.get("place", "").strip()[:8]
+    visible = Incident.objects.visible_to(request.user).filter(scope)
+    result = filter_incidents(visible, {"place": place, "overdue": "1"}, now)
+    counts = overdue_by_commune(result.queryset, now)
+    communes = Place.objects.in_bulk(list(counts), field_name="code")
+    incidents = result.queryset.select_related("category", "village").order_by("place_code", "reported_at", "id")
+    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": [(incident, classify(incident, now)) for incident in page.object_list],
+        "by_commune": [(code, communes.get(code), n) for code, n in counts.items()],
+        "total": sum(counts.values()),
+        "errors": result.errors,
+        "place": place,
+        "places": place_choices(request.user, place if not result.errors else ""),
+        "page_query": _query({"place": place}, page=""),
+    }
+    return render(request, "incidents/overdue.html", context, status=400 if result.errors else 200)
