@@ -1,0 +1,195 @@
+"""The register's API: ``/api/v1/incidents/``.
+
+- GET list: the records of the caller's area (``visible_to``), filtered by the same
+  parameters as the register page (``incidents.filters``; a bad value is a 400);
+- GET ``{reference}/``: one record; missing and not-yours are the same 404;
+- POST: a record from a field device, idempotent on the device's ``uuid`` (201 the first
+  time, 200 with the same record for an identical resubmission, 409 for other content);
+- POST ``{reference}/{action}/`` with the ``version`` the change is based on: 409 if the
+  record changed meanwhile, 400 if the workflow does not allow it from the current status,
+  403 if the caller may see the record but not take this action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safevillage.accounts.scoping import can
+from safevillage.api.incident_serializers import (
+    AssignInput,
+    CloseInput,
+    IncidentDetailOutput,
+    IncidentInput,
+    IncidentOutput,
+    NoteInput,
+    ReasonInput,
+    VersionInput,
+)
+from safevillage.api.parsers import BoundedBodyMixin
+from safevillage.incidents import actions
+from safevillage.incidents.filters import filter_incidents
+from safevillage.incidents.models import Incident, IncidentQuerySet, InvolvedPerson
+from safevillage.incidents.references import REFERENCE_PATTERN
+from safevillage.incidents.workflow import IDENTITIES, RECORD
+
+
+def _error(exc: actions.ActionError) -> Response:
+    body: dict[str, Any] = {"detail": exc.message}
+    if exc.field:
+        body[exc.field] = [exc.message]
+    return Response(body, status=exc.status_code)
+
+
+_FILTERS = [
+    OpenApiParameter("place", OpenApiTypes.STR, description="Place code prefix (2, 4, 6 or 8 digits)"),
+    OpenApiParameter(
+        "period", OpenApiTypes.STR, description="Period of occurrence: a DHIS2 period (202601, 2026Q1, 2026S1, 2026)"
+    ),
+    OpenApiParameter("category", OpenApiTypes.STR, description="Category code"),
+    OpenApiParameter("status", OpenApiTypes.STR, description="A status, or 'open'"),
+    OpenApiParameter("channel", OpenApiTypes.STR, description="Channel code"),
+    OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Only records past a deadline"),
+]
+
+
+# The answers other than success, as the module docstring lists them (401 is added to every
+# operation needing credentials by api.openapi_hooks).
+_INVALID = {400: OpenApiResponse(description="Invalid input, with a message per field.")}
+_NOT_FOUND = {404: OpenApiResponse(description="No such record, or not in your area (the same answer).")}
+_REFUSED = {403: OpenApiResponse(description="You may see the record but not take this action.")}
+_CHANGED = {409: OpenApiResponse(description="The record changed since the version you sent: nothing was saved.")}
+_ACTION_RESPONSES = {200: IncidentOutput, **_INVALID, **_REFUSED, **_NOT_FOUND, **_CHANGED}
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=_FILTERS, responses={200: IncidentOutput(many=True), **_INVALID}),
+    retrieve=extend_schema(responses={200: IncidentDetailOutput, **_NOT_FOUND}),
+    create=extend_schema(
+        request=IncidentInput,
+        responses={
+            200: IncidentOutput,
+            201: IncidentOutput,
+            **_INVALID,
+            403: OpenApiResponse(description="You may not record incidents."),
+            409: OpenApiResponse(description="This uuid was already used for a different record."),
+        },
+    ),
+)
+class IncidentViewSet(BoundedBodyMixin, viewsets.GenericViewSet[Incident]):
+    """The register, limited to the caller's area."""
+
+    lookup_field = "reference"
+    lookup_value_regex = REFERENCE_PATTERN
+    serializer_class = IncidentOutput
+
+    def get_queryset(self) -> IncidentQuerySet:
+        return (
+            Incident.objects.visible_to(self.request.user)
+            .select_related("category", "assigned_to")
+            .prefetch_related("tags", Prefetch("people", InvolvedPerson.objects.order_by("id")), "seized_items")
+        )
+
+    def list(self, request: Request) -> Response:
+        result = filter_incidents(self.get_queryset(), request.query_params)
+        if result.errors:
+            raise ValidationError({name: [message] for name, message in result.errors.items()})
+        page = self.paginate_queryset(result.queryset)
+        return self.get_paginated_response(IncidentOutput(page, many=True).data)
+
+    def retrieve(self, request: Request, reference: str) -> Response:
+        incident = self.get_object()
+        user: Any = request.user
+        show_names = can(user, IDENTITIES, incident.place_code)
+        named = [p.pk for p in incident.people.all() if p.name]
+        complainant = bool(incident.complainant_name or incident.complainant_phone)
+        if show_names and (named or complainant):
+            actions.record_identity_view(incident, by=user, people=named, complainant=complainant)
+        return Response(IncidentDetailOutput(incident, context={"show_names": show_names}).data)
+
+    def create(self, request: Request) -> Response:
+        user: Any = request.user
+        if not can(user, RECORD):
+            raise PermissionDenied(_("You may not record incidents."))
+        payload = IncidentInput(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        try:
+            incident, created = actions.create_from_device(
+                payload.validated_data["data"], by=user, client_uuid=payload.validated_data["uuid"]
+            )
+        except actions.ActionError as exc:
+            return _error(exc)
+        # Read back in full, so that the first answer and every resubmission's are identical.
+        fresh = self.get_queryset().get(pk=incident.pk)
+        return Response(IncidentOutput(fresh).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    # --- actions: POST {reference}/{segment}/ with the version ---------------------------
+
+    def _act(
+        self, request: Request, payload_class: type[serializers.Serializer[Any]], run: Callable[..., Any]
+    ) -> Response:
+        incident = self.get_object()
+        payload = payload_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            run(incident, request.user, payload.validated_data)
+        except actions.ActionError as exc:
+            return _error(exc)
+        return Response(IncidentOutput(self.get_queryset().get(pk=incident.pk)).data)
+
+    @extend_schema(request=VersionInput, responses=_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, reference: str) -> Response:
+        return self._act(request, VersionInput, lambda i, u, d: actions.acknowledge(i, by=u, version=d["version"]))
+
+    @extend_schema(request=VersionInput, responses=_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def investigate(self, request: Request, reference: str) -> Response:
+        return self._act(
+            request, VersionInput, lambda i, u, d: actions.start_investigation(i, by=u, version=d["version"])
+        )
+
+    @extend_schema(request=CloseInput, responses=_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, reference: str) -> Response:
+        return self._act(request, CloseInput, lambda i, u, d: actions.close(i, by=u, **d))
+
+    @extend_schema(request=ReasonInput, responses=_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, reference: str) -> Response:
+        return self._act(request, ReasonInput, lambda i, u, d: actions.reopen(i, by=u, **d))
+
+    @extend_schema(request=ReasonInput, responses=_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, reference: str) -> Response:
+        return self._act(request, ReasonInput, lambda i, u, d: actions.withdraw(i, by=u, **d))
+
+    @extend_schema(request=NoteInput, responses=_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def note(self, request: Request, reference: str) -> Response:
+        return self._act(request, NoteInput, lambda i, u, d: actions.add_note(i, by=u, **d))
+
+    @extend_schema(request=AssignInput, responses=_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, reference: str) -> Response:
+        def run(incident: Incident, user: Any, data: dict[str, Any]) -> Any:
+            assignee = get_user_model().objects.filter(username=data["assignee"]).first()
+            if assignee is None:
+                # The same words as for an officer of another place: account names are not probed here.
+                raise actions.InvalidInput(
+                    _("This person does not record or investigate incidents at this place."), "assignee"
+                )
+            return actions.assign(incident, by=user, version=data["version"], assignee=assignee)
+
+        return self._act(request, AssignInput, run)

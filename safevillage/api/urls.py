@@ -1,0 +1,29 @@
+"""The REST API, version 1. Wiring only: serializers and viewsets live beside this file,
+one module per domain noun, and call the apps' actions."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from safevillage.api.audit import AuditEventViewSet, AuditVerifyView
+from safevillage.api.incidents import IncidentViewSet
+from safevillage.api.places import PlaceViewSet
+from safevillage.api.public import ComplaintView
+from safevillage.api.public_status import ComplaintStatusView
+from safevillage.api.reports import ReportView
+
+router = DefaultRouter()
+router.register("places", PlaceViewSet, basename="place")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("audit/events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("v1/audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
+    path("v1/public/complaints/", ComplaintView.as_view(), name="public-complaint"),
+    path("v1/public/complaints/status/", ComplaintStatusView.as_view(), name="public-complaint-status"),
+    path("v1/reports/<str:place_code>/<str:period>/", ReportView.as_view(), name="report"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+]

@@ -1,0 +1,26 @@
+"""The report as a PDF, printed by WeasyPrint from an HTML template.
+
+Khmer shapes correctly through Pango with the Khmer OS or Noto Khmer fonts, but has no
+spaces for the line breaker: ``core.wordbreak.break_html`` inserts zero-width spaces between
+Khmer clusters so that long Khmer names and texts wrap inside table cells. No chart is drawn
+as SVG: WeasyPrint renders Khmer inside SVG ``<text>`` broken.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from safevillage.core.wordbreak import break_html
+from safevillage.reports.exports.pdf_text import exact_text_extraction
+
+
+def render_pdf(context: dict[str, Any]) -> bytes:
+    # Imported here: WeasyPrint loads Pango at import, which pages that never print need not pay.
+    from weasyprint import HTML
+
+    html = break_html(render_to_string("reports/pdf.html", context))
+    with exact_text_extraction():  # Khmer text extracts garbled from WeasyPrint 70 PDFs otherwise
+        pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

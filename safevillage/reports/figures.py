@@ -1,0 +1,134 @@
+"""Reading counters for a place and periods from the summaries (never from the register),
+plus the two things summaries cannot hold: population, and records overdue *now*.
+
+A place is a code prefix ("" is the whole country). Months, or any period at a village, read
+the village x month grain; quarters, semesters and years at a commune or above read the
+commune x quarter grain.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, fields
+
+from django.db.models import Count, Q, Sum
+
+from safevillage.core.periods import Period, PeriodKind
+from safevillage.places.codes import under
+from safevillage.places.models import Level, Place
+from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain
+from safevillage.reports.summary import quarter_key
+
+
+@dataclass
+class Counts:
+    reported: int = 0
+    open: int = 0
+    closed: int = 0
+    solved: int = 0
+    solved_by_arrest: int = 0
+    mediated: int = 0
+    referred: int = 0
+    transferred: int = 0
+    unfounded: int = 0
+    arrests: int = 0
+    deaths: int = 0
+    injuries: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+
+def grain_for(place_code: str, period: Period) -> tuple[Grain, int, int]:
+    """The summary grain that answers (place, period), and the range of period keys to read."""
+    if period.kind == PeriodKind.MONTH or len(place_code) == 8:
+        return Grain.MONTH, period.first_month, period.last_month
+    return Grain.QUARTER, quarter_key(period.first_month), quarter_key(period.last_month)
+
+
+def _period_filter(place_code: str, periods: list[Period]) -> tuple[Grain, Q, dict[int, list[Period]]]:
+    """A filter selecting every key of ``periods`` (all of one kind) and which periods each key
+    belongs to."""
+    owners: dict[int, list[Period]] = defaultdict(list)
+    q = Q()
+    grain = Grain.MONTH
+    for period in dict.fromkeys(periods):  # previous and year-earlier coincide for a year
+        grain, first, last = grain_for(place_code, period)
+        q |= Q(period_key__gte=first, period_key__lte=last)
+        step_keys = range(first, last + 1)
+        for key in step_keys:
+            owners[key].append(period)
+    return grain, q, owners
+
+
+def case_counts(place_code: str, periods: list[Period], basis: Basis) -> dict[Period, dict[int, Counts]]:
+    """Counters by category for each period, in one query."""
+    grain, period_q, owners = _period_filter(place_code, periods)
+    rows = CaseSummary.objects.filter(period_q, basis=basis, grain=grain)
+    if place_code:
+        rows = rows.filter(under("place_code", place_code))
+    totals = rows.values("period_key", "category_id").annotate(**{f"s_{m}": Sum(m) for m in MEASURES}).order_by()
+    out: dict[Period, dict[int, Counts]] = {period: {} for period in periods}
+    for row in totals:
+        counts = Counts(**{m: int(row[f"s_{m}"] or 0) for m in MEASURES})
+        for period in owners.get(row["period_key"], []):
+            by_category = out[period]
+            by_category[row["category_id"]] = by_category.get(row["category_id"], Counts()) + counts
+    return out
+
+
+def channel_counts(place_code: str, periods: list[Period]) -> dict[Period, dict[str, int]]:
+    grain, period_q, owners = _period_filter(place_code, periods)
+    rows = ChannelSummary.objects.filter(period_q, grain=grain)
+    if place_code:
+        rows = rows.filter(under("place_code", place_code))
+    out: dict[Period, dict[str, int]] = {period: {} for period in periods}
+    for row in rows.values("period_key", "channel").annotate(n=Sum("reported")).order_by():
+        for period in owners.get(row["period_key"], []):
+            out[period][row["channel"]] = out[period].get(row["channel"], 0) + int(row["n"] or 0)
+    return out
+
+
+def overdue_counts(place_code: str, period: Period, now: datetime.datetime) -> dict[int, int]:
+    """Open records of the period past a deadline at ``now``, by category: read from the
+    register's open records (few, and indexed by status), with the register list's own rule
+    so that the figure and its link agree."""
+    from safevillage.incidents.filters import overdue_q
+    from safevillage.incidents.models import Incident
+
+    records = Incident.objects.filter(
+        overdue_q(now), period_month__gte=period.first_month, period_month__lte=period.last_month
+    )
+    if place_code:
+        records = records.filter(under("place_code", place_code))
+    return {row["category_id"]: row["n"] for row in records.values("category_id").annotate(n=Count("id")).order_by()}
+
+
+@dataclass(frozen=True)
+class Population:
+    value: int
+    year: str
+    source: str  # a PopulationSource value, or "mixed"
+
+
+def population_of(place_code: str) -> Population | None:
+    """The residents of a place with the source and year of the figure: the place's own, or
+    else the sum of its direct children's when every child has one (the whole country: the
+    provinces)."""
+    if place_code:
+        own = Place.objects.filter(code=place_code).values("population", "population_year", "population_source").first()
+        if own and own["population"] is not None:
+            return Population(own["population"], str(own["population_year"]), own["population_source"])
+        children = Place.objects.current().filter(parent__code=place_code)
+    else:
+        children = Place.objects.current().filter(level=Level.PROVINCE)
+    rows = list(children.values_list("population", "population_year", "population_source"))
+    if not rows or any(population is None for population, _, _ in rows):
+        return None
+    years = sorted({year for _, year, _ in rows if year is not None})
+    sources = {source for _, _, source in rows}
+    year = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return Population(
+        sum(p for p, _, _ in rows if p is not None), year, sources.pop() if len(sources) == 1 else "mixed"
+    )

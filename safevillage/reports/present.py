@@ -1,0 +1,132 @@
+"""Report data (live or a stored snapshot) as the reader sees it: names and formulas in the
+active language, figures formatted, each with the link to its records. Pages, the PDF, the
+spreadsheet and the CSV all print this, so they always agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from safevillage.core.periods import Period
+from safevillage.reports.indicators import BY_CODE, Indicator, Unit, display, from_json
+from safevillage.reports.tables import ReportData
+
+# Columns of the channel table: the first five indicators.
+CHANNEL_COLUMNS = ("reported", "reported_previous", "change_previous", "reported_year_earlier", "change_year")
+
+
+def _pick(item: dict[str, Any]) -> str:
+    english = (get_language() or "km").startswith("en")
+    return str(item.get("name_en" if english else "name_km") or item.get("name_en") or "")
+
+
+@dataclass
+class Cell:
+    code: str
+    value: Any  # int, Decimal or None: for spreadsheets
+    text: str
+    url: str = ""
+
+
+@dataclass
+class Line:
+    key: str
+    kind: str
+    depth: int
+    name: str
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Presented:
+    place_code: str
+    place_name: str
+    period: Period
+    previous: Period
+    year_earlier: Period
+    columns: list[Indicator]
+    lines: list[Line]
+    channel_columns: list[Indicator]
+    channels: list[Line]
+    headline: list[tuple[str, str, str]]  # (label, figure, link)
+    population: str
+    generated_at: str
+    overdue_included: bool
+
+
+_HEADLINE_LABELS = {
+    "crime_change": lambda: _("Reported crime, change on the same period a year earlier"),
+    "crime_solved": lambda: _("Reported crimes solved"),
+    "traffic_change": lambda: _("Traffic accidents, change on the same period a year earlier"),
+    "traffic_accidents": lambda: _("Traffic accidents"),
+    "traffic_deaths": lambda: _("Deaths in traffic accidents"),
+    "traffic_injuries": lambda: _("People injured in traffic accidents"),
+}
+
+
+def _cells(codes: list[str] | tuple[str, ...], row: dict[str, Any]) -> list[Cell]:
+    cells = []
+    for code in codes:
+        unit = BY_CODE[code].unit
+        value = from_json(row["values"].get(code), unit)
+        cells.append(Cell(code, value, display(value, unit), row.get("links", {}).get(code, "")))
+    return cells
+
+
+def population_text(population: dict[str, Any] | None) -> str:
+    if not population:
+        return _("Population not known: no rate per 10,000 residents.")
+    sources = {"census": _("census"), "estimate": _("estimate"), "mixed": _("several sources")}
+    return _("Population %(value)s (%(source)s, %(year)s)") % {
+        "value": population["value"],
+        "source": sources.get(population["source"], population["source"]),
+        "year": population["year"],
+    }
+
+
+def present(data: ReportData) -> Presented:
+    from safevillage.incidents.models import Channel
+
+    columns = [BY_CODE[code] for code in data["columns"] if code in BY_CODE]
+    codes = [c.code for c in columns]
+    lines = [
+        Line(row["key"], row["kind"], row["depth"], _pick(row), _cells(codes, row) if "values" in row else [])
+        for row in data["rows"]
+    ]
+    channel_labels = dict(Channel.choices)
+    channels = [
+        Line(
+            row["channel"],
+            "channel",
+            0,
+            str(channel_labels.get(row["channel"], row["channel"])),
+            _cells(CHANNEL_COLUMNS, row),
+        )
+        for row in data["channels"]
+    ]
+    headline = [
+        (
+            _HEADLINE_LABELS[item["code"]]() if item["code"] in _HEADLINE_LABELS else item["code"],
+            display(from_json(item["value"], item["unit"]), Unit(item["unit"])),
+            item.get("link", ""),
+        )
+        for item in data.get("headline", [])
+    ]
+    return Presented(
+        place_code=data["place"]["code"],
+        place_name=_pick(data["place"]),
+        period=Period.parse(data["period"]),
+        previous=Period.parse(data["previous"]),
+        year_earlier=Period.parse(data["year_earlier"]),
+        columns=columns,
+        lines=lines,
+        channel_columns=[BY_CODE[c] for c in CHANNEL_COLUMNS],
+        channels=channels,
+        headline=headline,
+        population=population_text(data.get("population")),
+        generated_at=data.get("generated_at", ""),
+        overdue_included=bool(data.get("overdue_included")),
+    )

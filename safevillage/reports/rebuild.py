@@ -1,0 +1,230 @@
+"""Recomputing the summaries from the records, and proving that the kept ones agree.
+
+Both read the same GROUP BY queries over the register (``expected_*``), so the rules of
+``summary.summary_row`` are written twice: once per record in Python for the incremental
+path, once here in SQL. ``check_summaries`` comparing the two after real workloads is what
+keeps them honest.
+
+Both stream: rows come from the database ordered by key and are merged (check) or inserted
+in batches (rebuild), so memory stays flat at any size of register.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Substr
+
+from safevillage.incidents.models import Incident
+from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain
+
+BATCH = 5000
+_CLOSED = Q(status="closed")
+
+
+def _case_aggregates() -> dict[str, Any]:
+    def count(q: Q) -> Count:
+        return Count("id", filter=q)
+
+    return {
+        "reported": Count("id"),
+        "open": count(~_CLOSED),
+        "closed": count(_CLOSED),
+        "solved": count(_CLOSED & Q(outcome="solved")),
+        "solved_by_arrest": count(_CLOSED & Q(outcome="solved", clearance="arrest")),
+        "mediated": count(_CLOSED & Q(outcome="mediated")),
+        "referred": count(_CLOSED & Q(outcome="referred")),
+        "transferred": count(_CLOSED & Q(outcome="transferred")),
+        "unfounded": count(_CLOSED & Q(outcome="unfounded")),
+        "arrests": Coalesce(Sum("arrests"), Value(0)),
+        "deaths": Coalesce(Sum("deaths"), Value(0)),
+        "injuries": Coalesce(Sum("injuries"), Value(0)),
+    }
+
+
+def _quarter_of(month: models.Expression | F) -> models.Expression:
+    # YYYYMM -> YYYYQ with integer arithmetic only. Not MOD: Django's SQLite MOD is a Python
+    # float function, and a float key splits one quarter into three groups.
+    year = month / 100
+    return models.ExpressionWrapper(year * 10 + ((month - year * 100) - 1) / 3 + 1, output_field=models.IntegerField())
+
+
+def _closed_month() -> models.Expression:
+    # Cast: PostgreSQL's EXTRACT returns numeric, and the quarter arithmetic must be integer.
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return Cast(
+        ExtractYear("closed_at", tzinfo=tz) * 100 + ExtractMonth("closed_at", tzinfo=tz),
+        output_field=models.IntegerField(),
+    )
+
+
+def expected_cases(basis: str, grain: str) -> models.QuerySet[Incident, dict[str, Any]]:
+    """The case summary rows the records imply, ordered by key."""
+    # Any: the type checker's plugin cannot follow the annotated key names.
+    records: Any = Incident.objects.counted()
+    if basis == Basis.OCCURRED:
+        month: models.Expression | F = F("period_month")
+    else:
+        records = records.filter(_CLOSED, closed_at__isnull=False)
+        month = _closed_month()
+    if grain == Grain.MONTH:
+        records = records.annotate(k_place=F("place_code"), k_period=month)
+    else:
+        records = records.annotate(k_place=Substr("place_code", 1, 6), k_period=_quarter_of(month))
+    aggregates = _case_aggregates()
+    if basis == Basis.CLOSED:
+        # Closures are not "reported" or "open" in their closing month.
+        aggregates["reported"] = Value(0)
+        aggregates["open"] = Value(0)
+    return (
+        records.values("k_place", "k_period", "category_id")
+        .annotate(**aggregates)
+        .order_by("k_place", "k_period", "category_id")
+    )
+
+
+def expected_channels(grain: str) -> models.QuerySet[Incident, dict[str, Any]]:
+    records: Any = Incident.objects.counted()
+    if grain == Grain.MONTH:
+        records = records.annotate(k_place=F("place_code"), k_period=F("period_month"))
+    else:
+        records = records.annotate(k_place=Substr("place_code", 1, 6), k_period=_quarter_of(F("period_month")))
+    return (
+        records.values("k_place", "k_period", "channel")
+        .annotate(reported=Count("id"))
+        .order_by("k_place", "k_period", "channel")
+    )
+
+
+# --- one iterator per summary table part: (key, counters) in key order --------------------
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One slice of a summary table: a basis and grain of case summaries, or a grain of channels."""
+
+    table: str
+    basis: str
+    grain: str
+
+    def expected(self) -> Iterator[tuple[Key, dict[str, int]]]:
+        if self.table == "case":
+            for row in expected_cases(self.basis, self.grain).iterator(chunk_size=BATCH):
+                yield (row["k_place"], row["k_period"], row["category_id"]), {m: int(row[m]) for m in MEASURES}
+        else:
+            for row in expected_channels(self.grain).iterator(chunk_size=BATCH):
+                yield (row["k_place"], row["k_period"], row["channel"]), {"reported": int(row["reported"])}
+
+    def actual(self) -> Iterator[tuple[Key, dict[str, int]]]:
+        if self.table == "case":
+            rows = (
+                CaseSummary.objects.filter(basis=self.basis, grain=self.grain)
+                .order_by("place_code", "period_key", "category_id")
+                .values_list("place_code", "period_key", "category_id", *MEASURES)
+            )
+            for row in rows.iterator(chunk_size=BATCH):
+                counters = dict(zip(MEASURES, row[3:], strict=True))
+                if any(counters.values()):  # a row whose records all moved away reads as absent
+                    yield row[:3], counters
+        else:
+            channels = (
+                ChannelSummary.objects.filter(grain=self.grain)
+                .order_by("place_code", "period_key", "channel")
+                .values_list("place_code", "period_key", "channel", "reported")
+            )
+            for place_code, period_key, channel, reported in channels.iterator(chunk_size=BATCH):
+                if reported:
+                    yield (place_code, period_key, channel), {"reported": reported}
+
+    def __str__(self) -> str:
+        return f"{self.table}/{self.basis}/{self.grain}" if self.basis else f"{self.table}/{self.grain}"
+
+
+PARTS = (
+    Part("case", Basis.OCCURRED, Grain.MONTH),
+    Part("case", Basis.OCCURRED, Grain.QUARTER),
+    Part("case", Basis.CLOSED, Grain.MONTH),
+    Part("case", Basis.CLOSED, Grain.QUARTER),
+    Part("channel", "", Grain.MONTH),
+    Part("channel", "", Grain.QUARTER),
+)
+
+
+@dataclass(frozen=True)
+class Difference:
+    part: str
+    key: Key
+    expected: dict[str, int] | None
+    actual: dict[str, int] | None
+
+    def describe(self) -> str:
+        return f"{self.part} {self.key}: records give {self.expected}, summary holds {self.actual}"
+
+
+def differences(parts: tuple[Part, ...] = PARTS) -> Iterator[Difference]:
+    """Every key where the summaries and the records disagree, in key order per part."""
+    for part in parts:
+        expected, actual = part.expected(), part.actual()
+        e, a = next(expected, None), next(actual, None)
+        while e is not None or a is not None:
+            if e is not None and (a is None or e[0] < a[0]):
+                yield Difference(str(part), e[0], e[1], None)
+                e = next(expected, None)
+            elif a is not None and (e is None or a[0] < e[0]):
+                yield Difference(str(part), a[0], None, a[1])
+                a = next(actual, None)
+            elif e is not None and a is not None:
+                if e[1] != a[1]:
+                    yield Difference(str(part), e[0], e[1], a[1])
+                e, a = next(expected, None), next(actual, None)
+
+
+@transaction.atomic
+def rebuild() -> dict[str, int]:
+    """Replace every summary with what the records give; returns rows written per part.
+    Deterministic: the same records always give the same rows."""
+    CaseSummary.objects.all().delete()
+    ChannelSummary.objects.all().delete()
+    written: dict[str, int] = {}
+    for part in PARTS:
+        batch: list[models.Model] = []
+        count = 0
+        for key, counters in part.expected():
+            if part.table == "case":
+                place_code, period_key, category_id = key
+                batch.append(
+                    CaseSummary(
+                        basis=part.basis,
+                        grain=part.grain,
+                        place_code=place_code,
+                        period_key=period_key,
+                        category_id=category_id,
+                        **counters,
+                    )
+                )
+            else:
+                place_code, period_key, channel = key
+                batch.append(
+                    ChannelSummary(
+                        grain=part.grain, place_code=place_code, period_key=period_key, channel=channel, **counters
+                    )
+                )
+            count += 1
+            if len(batch) >= BATCH:
+                _flush(batch)
+        _flush(batch)
+        written[str(part)] = count
+    return written
+
+
+def _flush(batch: list[models.Model]) -> None:
+    if batch:
+        type(batch[0])._default_manager.bulk_create(batch, batch_size=BATCH)
+        batch.clear()

@@ -1,0 +1,175 @@
+"""Keeping the summaries in step with the register.
+
+The contract with the incident actions (one call per action, inside its transaction)::
+
+    before = summary_row(locked_incident)          # right after select_for_update, before any change
+    ...change the record, save it...
+    apply_change(before, summary_row(incident))    # before the transaction commits
+
+``summary_row`` is a pure function of the record's fields: a withdrawn record has no row
+(it counts nowhere), an open one counts as reported and open, a closed one as reported,
+closed and by its outcome, and also under the month it was closed. Its people arrested,
+killed and injured are added wherever it counts. ``apply_change`` turns
+the two rows into counter deltas and applies each with one atomic UPSERT
+(``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``, the same SQL on SQLite and
+PostgreSQL), so concurrent actions never lose an increment and no row is read first.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import connection, models
+
+from safevillage.incidents.models import OPEN_STATUSES
+from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain
+
+if TYPE_CHECKING:
+    from safevillage.incidents.models import Incident
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """What one record contributes to the summaries."""
+
+    place_code: str
+    period_month: int
+    category_id: int
+    channel: str
+    # "" while the record is open; the outcome once it is closed.
+    outcome: str
+    clearance: str
+    # Local month (YYYYMM) the record was closed; None while open.
+    closed_month: int | None
+    arrests: int
+    deaths: int = 0
+    injuries: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome
+
+
+def local_month(moment: datetime.datetime) -> int:
+    """The month (YYYYMM) of an aware datetime in the reporting time zone (Asia/Phnom_Penh),
+    whatever time zone the current request has activated."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return local.year * 100 + local.month
+
+
+def quarter_key(month: int) -> int:
+    """YYYYMM → YYYYQ (202605 → 20262)."""
+    year, m = divmod(month, 100)
+    return year * 10 + (m - 1) // 3 + 1
+
+
+def summary_row(incident: Incident) -> SummaryRow | None:
+    """The record's contribution, or None when it counts nowhere (withdrawn)."""
+    if incident.status == "withdrawn":
+        return None
+    closed = incident.status not in OPEN_STATUSES
+    closed_month = local_month(incident.closed_at) if closed and incident.closed_at is not None else None
+    return SummaryRow(
+        place_code=incident.place_code,
+        period_month=incident.period_month,
+        category_id=incident.category_id,
+        channel=incident.channel,
+        outcome=incident.outcome if closed else "",
+        clearance=incident.clearance if closed else "",
+        closed_month=closed_month,
+        arrests=incident.arrests,
+        deaths=incident.deaths,
+        injuries=incident.injuries,
+    )
+
+
+# (table, key) → counters. The key leads with the table's key columns in declaration order.
+_Key = tuple[str, tuple[object, ...]]
+
+
+def _case_counters(row: SummaryRow, basis: Basis) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    if basis == Basis.OCCURRED:
+        counts["reported"] = 1
+        counts["open"] = int(row.is_open)
+    if not row.is_open:
+        counts["closed"] = 1
+        counts[row.outcome] = 1
+        counts["solved_by_arrest"] = int(row.outcome == "solved" and row.clearance == "arrest")
+    counts["arrests"] = row.arrests
+    counts["deaths"] = row.deaths
+    counts["injuries"] = row.injuries
+    return counts
+
+
+def contributions(row: SummaryRow) -> list[tuple[_Key, Counter[str]]]:
+    """Every summary counter one record adds to, at both grains."""
+    commune = row.place_code[:6]
+    out: list[tuple[_Key, Counter[str]]] = []
+    occurred = _case_counters(row, Basis.OCCURRED)
+    out.append((("case", (Basis.OCCURRED, Grain.MONTH, row.place_code, row.period_month, row.category_id)), occurred))
+    out.append(
+        (("case", (Basis.OCCURRED, Grain.QUARTER, commune, quarter_key(row.period_month), row.category_id)), occurred)
+    )
+    if row.closed_month is not None:
+        closed = _case_counters(row, Basis.CLOSED)
+        out.append((("case", (Basis.CLOSED, Grain.MONTH, row.place_code, row.closed_month, row.category_id)), closed))
+        out.append(
+            (("case", (Basis.CLOSED, Grain.QUARTER, commune, quarter_key(row.closed_month), row.category_id)), closed)
+        )
+    reported: Counter[str] = Counter(reported=1)
+    out.append((("channel", (Grain.MONTH, row.place_code, row.period_month, row.channel)), reported))
+    out.append((("channel", (Grain.QUARTER, commune, quarter_key(row.period_month), row.channel)), reported))
+    return out
+
+
+def deltas(before: SummaryRow | None, after: SummaryRow | None) -> dict[_Key, dict[str, int]]:
+    """The non-zero counter changes that take the summaries from ``before`` to ``after``."""
+    total: dict[_Key, Counter[str]] = {}
+    for row, sign in ((before, -1), (after, 1)):
+        if row is None:
+            continue
+        for key, counts in contributions(row):
+            bucket = total.setdefault(key, Counter())
+            for name, value in counts.items():
+                bucket[name] += sign * value
+    return {key: {n: v for n, v in counts.items() if v} for key, counts in total.items() if any(counts.values())}
+
+
+_TABLES: dict[str, tuple[type[models.Model], tuple[str, ...], tuple[str, ...]]] = {
+    "case": (CaseSummary, ("basis", "grain", "place_code", "period_key", "category_id"), MEASURES),
+    "channel": (ChannelSummary, ("grain", "place_code", "period_key", "channel"), ("reported",)),
+}
+
+
+def _upsert(table: str, key: tuple[object, ...], changes: dict[str, int]) -> None:
+    model, key_columns, measures = _TABLES[table]
+    qn = connection.ops.quote_name
+    db_table = qn(model._meta.db_table)
+    columns = [qn(c) for c in key_columns] + [qn(m) for m in measures]
+    values: list[Any] = [str(v) if isinstance(v, str) else v for v in key] + [changes.get(m, 0) for m in measures]
+    updates = ", ".join(f"{qn(m)} = {db_table}.{qn(m)} + excluded.{qn(m)}" for m in measures if changes.get(m))
+    sql = (
+        f"INSERT INTO {db_table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608  # nosec B608
+        f"ON CONFLICT ({', '.join(qn(c) for c in key_columns)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+def apply_change(before: SummaryRow | None, after: SummaryRow | None) -> None:
+    """Move the summaries from a record's row before an action to its row after it. Must run
+    inside the action's transaction (the counters and the record commit together)."""
+    if before == after:
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("apply_change must be called inside the action's transaction.atomic()")
+    # A fixed order of keys, so two transactions touching the same counters lock them in the
+    # same order (no deadlock on PostgreSQL).
+    for (table, key), changes in sorted(deltas(before, after).items(), key=lambda item: repr(item[0])):
+        _upsert(table, key, changes)

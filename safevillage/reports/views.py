@@ -1,0 +1,375 @@
+"""Pages of the result reports: the report of a place and period (table with a link on every
+figure, exports, the forms of the approval steps the reader may take) and the completeness
+of the reports under a place.
+
+Every page starts from the reader's jurisdiction (``reports.view``): a place outside it is
+the same 404 as a place that does not exist. A bad period is a 400 with a translated message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from safevillage.accounts.scoping import access_or_404, can, prefix_filter
+from safevillage.core.periods import Period, PeriodError
+from safevillage.places.models import Level, Place
+from safevillage.reports import approval
+from safevillage.reports.exports.csv_table import render_csv
+from safevillage.reports.exports.dhis2 import data_value_set
+from safevillage.reports.exports.pdf import render_pdf
+from safevillage.reports.exports.spreadsheet import render_xlsx
+from safevillage.reports.models import ReportStatus, ResultReport
+from safevillage.reports.present import present
+from safevillage.reports.supplementary import FIELDS
+from safevillage.reports.tables import NATIONAL, ReportData, build_report_data
+
+if TYPE_CHECKING:
+    from safevillage.accounts.models import User
+    from safevillage.accounts.scoping import AnyUser
+
+COUNTRY_SLUG = "KH"
+
+
+def place_slug(place_code: str) -> str:
+    return place_code or COUNTRY_SLUG
+
+
+@dataclass
+class Target:
+    """The (place, period) a request is about, already checked against the reader's jurisdiction."""
+
+    place_code: str
+    place: Place | None  # None: the whole country
+    period: Period
+    report: ResultReport | None
+
+    @property
+    def slug(self) -> str:
+        return place_slug(self.place_code)
+
+
+class BadPeriod(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def resolve(user: AnyUser, place: str, period: str) -> Target:
+    """404 for a place missing or outside the reader's jurisdiction; BadPeriod for a bad period."""
+    place_code = NATIONAL if place == COUNTRY_SLUG else place
+    if place_code == NATIONAL:
+        if not can(user, "reports.view", NATIONAL):
+            raise Http404
+        found: Place | None = None
+    else:
+        found = access_or_404(Place.objects.filter(prefix_filter(user, "reports.view", "code")), code=place_code)
+    try:
+        parsed = Period.parse(period)
+    except PeriodError as error:
+        raise BadPeriod(str(error)) from None
+    report = ResultReport.objects.filter(place=found, period_id=parsed.id).first() if found is not None else None
+    return Target(place_code, found, parsed, report)
+
+
+def report_data(target: Target, live: bool = False) -> tuple[ReportData, bool]:
+    """The figures to show: the stored snapshot of a report sent up (unless ``live``), else
+    the figures as they stand. Returns (data, from_snapshot)."""
+    report = target.report
+    if not live and report is not None and report.snapshot and report.rank > 0:
+        return report.snapshot, True
+    return build_report_data(target.place_code, target.period), False
+
+
+def _bad_period(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "reports/bad_period.html", {"message": message}, status=400)
+
+
+def _permissions(request: HttpRequest, target: Target) -> dict[str, bool]:
+    place, report, user = target.place, target.report, request.user
+    if place is None:
+        return {}
+    editable = report is None or report.is_editable
+    ended = target.period.has_ended()
+    return {
+        "can_edit": place.level in (1, 2, 3) and editable and can(user, approval.author_permission(place), place.code),
+        "can_submit": place.level == Level.COMMUNE and editable and ended and can(user, "reports.submit", place.code),
+        "can_approve": place.level in (Level.DISTRICT, Level.PROVINCE)
+        and editable
+        and ended
+        and can(user, "reports.approve", place.code),
+        "can_accept": place.level == Level.PROVINCE
+        and report is not None
+        and report.status == ReportStatus.APPROVED
+        and can(user, "reports.accept", place.code),
+        "can_unapprove": report is not None and report.rank > 0 and approval.can_send_back(user, place),
+    }
+
+
+def _page(
+    request: HttpRequest,
+    target: Target,
+    *,
+    errors: dict[str, str] | None = None,
+    error: str = "",
+    posted: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    live = request.GET.get("live") == "1"
+    data, from_snapshot = report_data(target, live=live)
+    presented = present(data)
+    report = target.report
+    values = dict(report.supplementary) if report else {}
+    below = data.get("supplementary_below") if from_snapshot else None
+    if below is None and target.place is not None:
+        below = approval.supplementary_below(target.place, target.period)
+    elif below is None:
+        below = approval.supplementary_below(None, target.period)
+    supplementary_rows = [
+        {
+            "field": field,
+            "value": (posted.get(field.code, "") if posted is not None else values.get(field.code, "")),
+            "below": below.get(field.code, ""),
+        }
+        for field in FIELDS
+    ]
+    narrative = {
+        name: (posted.get(name, "") if posted is not None else getattr(report, name, "") if report else "")
+        for name in ("achievements", "difficulties", "next_steps")
+    }
+    context = {
+        "target": target,
+        "report": report,
+        "status_label": ReportStatus(report.status).label if report else ReportStatus.DRAFT.label,
+        "r": presented,
+        "from_snapshot": from_snapshot,
+        "live": live,
+        "supplementary_rows": supplementary_rows,
+        "narrative": narrative,
+        "errors": errors or {},
+        "error": error,
+        "deadline": target.period.deadline(),
+        # The level above, when the reader may see it.
+        "parent_slug": (
+            place_slug(target.place_code[:-2])
+            if target.place_code and can(request.user, "reports.view", target.place_code[:-2])
+            else ""
+        ),
+        "children": (
+            Place.objects.current(on=target.period.end).filter(parent=target.place).order_by("code")
+            if target.place is not None
+            else Place.objects.current(on=target.period.end).filter(level=Level.PROVINCE).order_by("code")
+        ),
+        **_permissions(request, target),
+    }
+    return render(request, "reports/report.html", context, status=status)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Pick a place and period; go to its report."""
+    place, period = request.GET.get("place", "").strip(), request.GET.get("period", "").strip()
+    error = ""
+    if place or period:
+        try:
+            parsed = Period.parse(period)
+            return HttpResponseRedirect(reverse("reports:detail", args=[place or COUNTRY_SLUG, parsed.id]))
+        except PeriodError as problem:
+            error = str(problem)
+    # Broadest first: a national reader sees provinces and districts before the communes.
+    places = (
+        Place.objects.filter(prefix_filter(request.user, "reports.view", "code"))
+        .filter(level__lte=3)
+        .order_by("level", "code")[:400]
+    )
+    last_month = Period.containing(timezone.now()).previous()
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "places": places,
+            "national": can(request.user, "reports.view", NATIONAL),
+            "error": error,
+            "params": {"place": place, "period": period or last_month.id},
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, place: str, period: str) -> HttpResponse:
+    try:
+        target = resolve(request.user, place, period)
+    except BadPeriod as problem:
+        return _bad_period(request, problem.message)
+    return _page(request, target)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, place: str, period: str, fmt: str) -> HttpResponse:
+    try:
+        target = resolve(request.user, place, period)
+    except BadPeriod as problem:
+        return _bad_period(request, problem.message)
+    data, from_snapshot = report_data(target, live=request.GET.get("live") == "1")
+    presented = present(data)
+    report = target.report
+    filename = f"report-{target.slug}-{target.period.id}"
+    status_label = str(ReportStatus(report.status).label if report else ReportStatus.DRAFT.label)
+    narrative = {
+        _("Achievements"): report.achievements if report else "",
+        _("Difficulties"): report.difficulties if report else "",
+        _("Next steps"): report.next_steps if report else "",
+    }
+    supplementary = dict(report.supplementary) if report else {}
+    if fmt == "xlsx":
+        body = render_xlsx(presented, status=status_label, supplementary=supplementary, narrative=narrative)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        body = render_pdf(
+            {
+                "r": presented,
+                "status_label": status_label,
+                "from_snapshot": from_snapshot,
+                "narrative": narrative,
+                "supplementary_rows": [(f.name, supplementary.get(f.code, "")) for f in FIELDS],
+            }
+        )
+        content_type = "application/pdf"
+    elif fmt == "csv":
+        body = render_csv(presented)
+        content_type = "text/csv; charset=utf-8"
+    elif fmt == "json":
+        complete = None
+        if report is not None and report.rank > 0:
+            complete = report.approved_at or report.submitted_at
+        dataset = data_value_set(presented, complete_date=complete.date().isoformat() if complete else "")
+        body = json.dumps(dataset, ensure_ascii=False, indent=2).encode()
+        content_type = "application/json"
+        filename += "-dhis2"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def edit(request: HttpRequest, place: str, period: str) -> HttpResponse:
+    try:
+        target = resolve(request.user, place, period)
+    except BadPeriod as problem:
+        return _bad_period(request, problem.message)
+    if target.place is None:
+        raise Http404
+    try:
+        approval.save_draft(
+            target.place,
+            target.period,
+            by=_user(request),
+            narrative=request.POST,
+            supplementary_values=request.POST,
+            version=_version(request),
+        )
+    except approval.FormErrors as problem:
+        return _page(request, target, errors=problem.errors, error=problem.message, posted=request.POST, status=400)
+    except approval.ReportError as problem:
+        return _page(request, target, error=problem.message, posted=request.POST, status=400)
+    messages.success(request, _("The report is saved."))
+    return HttpResponseRedirect(reverse("reports:detail", args=[target.slug, target.period.id]))
+
+
+_STEPS = {
+    "submit": (approval.submit, lambda: _("The report is submitted.")),
+    "approve": (approval.approve, lambda: _("The report is approved.")),
+    "accept": (approval.accept, lambda: _("The report is accepted.")),
+}
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views are behind login_required)."""
+    return cast("User", request.user)
+
+
+def _version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+@require_POST
+def step(request: HttpRequest, place: str, period: str, action: str) -> HttpResponse:
+    try:
+        target = resolve(request.user, place, period)
+    except BadPeriod as problem:
+        return _bad_period(request, problem.message)
+    if target.place is None:
+        raise Http404
+    try:
+        if action == "unapprove":
+            approval.unapprove(
+                target.place,
+                target.period,
+                by=_user(request),
+                reason=request.POST.get("reason", ""),
+                version=_version(request),
+            )
+            done = _("The report is sent back.")
+        elif action in _STEPS:
+            function, message = _STEPS[action]
+            function(target.place, target.period, by=_user(request), version=_version(request))
+            done = message()
+        else:
+            raise Http404
+    except approval.ReportError as problem:
+        target.report = ResultReport.objects.filter(place=target.place, period_id=target.period.id).first()
+        errors = {problem.field: problem.message} if problem.field else {}
+        return _page(request, target, error=problem.message, errors=errors, status=400)
+    messages.success(request, done)
+    return HttpResponseRedirect(reverse("reports:detail", args=[target.slug, target.period.id]))
+
+
+@login_required
+@require_GET
+def completeness(request: HttpRequest, place: str, period: str) -> HttpResponse:
+    try:
+        target = resolve(request.user, place, period)
+    except BadPeriod as problem:
+        return _bad_period(request, problem.message)
+    if target.place is not None and target.place.level >= Level.COMMUNE:
+        raise Http404  # villages do not report: a commune has no children to count
+    result = approval.completeness(target.place_code, target.period)
+    return render(
+        request,
+        "reports/completeness.html",
+        {
+            "target": target,
+            "result": result,
+            "children": [
+                {
+                    "child": child,
+                    "slug": place_slug(child.place.code),
+                    "status_label": ReportStatus(child.status).label,
+                    "completed_at": child.completed_at,
+                }
+                for child in result.children
+            ],
+            "place_name": _("Cambodia")
+            if target.place is None
+            else f"{target.place.name_km} · {target.place.name_latin}",
+        },
+    )
