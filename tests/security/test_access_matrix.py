@@ -1,0 +1,432 @@
+"""The API's access matrix: every operation of the OpenAPI schema, called by every role (and
+by an anonymous caller and an account with no assignment), on an object at each of four
+places seen from Kansoam Ak, and the answer compared with the table below.
+
+The four places (villages of the real gazetteer fragment in tests/conftest.py):
+
+    own       14030501  Kansoam Ak village, in the callers' own commune (Kansoam Ak, 140305)
+    commune   14030601  Trabaek, in the neighbouring commune (Kampong Trabaek, 140306)
+    district  14040101  Chea Khmau, in the neighbouring district (Kanhchriech, 1404)
+    province  08010101  Chheu Teal, in another province (Kandal, 08)
+
+The callers hold their role where it is held: the national secretariat the whole country,
+the provincial secretariat Prey Veng (14), the district officer Kampong Trabaek (1403), the
+village chief Kansoam Ak village (14030501), every commune-level role (and the auditor)
+Kansoam Ak commune (140305). Each calls with a real device token.
+
+The object "at a place" is, per operation: the village itself (places), a record in it
+(the register and its actions, in the state the action needs, fresh for every call), a
+new record or complaint in it (POST), the audit events of a record in it, the village's
+result report, a public complaint's receipt there.
+
+The table is the policy, written out: it is not derived from accounts.roles, so a change
+to roles or to a view that widens access fails here. An operation that appears in the
+schema without a row here fails, naming it."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from safevillage.accounts.models import DeviceToken, User
+from safevillage.accounts.roles import Role
+from safevillage.incidents.models import Incident
+from safevillage.places.models import Place
+from tests.factories import closed, make_complaint, make_incident
+from tests.security.schema import operations
+
+pytestmark = pytest.mark.django_db
+
+TARGETS = {"own": "14030501", "commune": "14030601", "district": "14040101", "province": "08010101"}
+
+# principal -> (role, place of the assignment); None: no assignment (anonymous: no account).
+PRINCIPALS: dict[str, tuple[str | None, str | None]] = {
+    "anonymous": (None, None),
+    "no_assignment": (None, None),
+    "national_secretariat": (Role.NATIONAL_SECRETARIAT, None),
+    "provincial_secretariat": (Role.PROVINCIAL_SECRETARIAT, "14"),
+    "district_officer": (Role.DISTRICT_OFFICER, "1403"),
+    "commune_police": (Role.COMMUNE_POLICE, "140305"),
+    "commune_council": (Role.COMMUNE_COUNCIL, "140305"),
+    "village_chief": (Role.VILLAGE_CHIEF, "14030501"),
+    "service_provider": (Role.SERVICE_PROVIDER, "140305"),
+    "auditor": (Role.AUDITOR, "140305"),
+}
+
+# For lists: a 200 whose results hold the object, or a 200 without it.
+LISTED = "listed"
+UNLISTED = "not listed"
+Outcome = int | str
+Row = tuple[Outcome, Outcome, Outcome, Outcome]  # own, commune, district, province
+
+
+def everywhere(outcome: Outcome) -> Row:
+    return (outcome, outcome, outcome, outcome)
+
+
+# The answers of the register's actions, by who may take them (workflow.TRANSITIONS): a
+# caller who may see the record but not act gets 403; one who may not see it, 404.
+def action(
+    *, national: Row, provincial: Row, district: Row, police: Row, council: Row, village: Row, auditor: Row
+) -> dict[str, Row]:
+    return {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(404),
+        "national_secretariat": national,
+        "provincial_secretariat": provincial,
+        "district_officer": district,
+        "commune_police": police,
+        "commune_council": council,
+        "village_chief": village,
+        "service_provider": everywhere(404),  # no incidents.view: the register does not exist for them
+        "auditor": auditor,
+    }
+
+
+EXPECTED: dict[str, dict[str, Row]] = {
+    "GET /api/v1/places/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(UNLISTED),
+        "national_secretariat": everywhere(LISTED),
+        "provincial_secretariat": (LISTED, LISTED, LISTED, UNLISTED),
+        "district_officer": (LISTED, LISTED, UNLISTED, UNLISTED),
+        "commune_police": (LISTED, UNLISTED, UNLISTED, UNLISTED),
+        "commune_council": (LISTED, UNLISTED, UNLISTED, UNLISTED),
+        "village_chief": (LISTED, UNLISTED, UNLISTED, UNLISTED),
+        "service_provider": (LISTED, UNLISTED, UNLISTED, UNLISTED),
+        "auditor": (LISTED, UNLISTED, UNLISTED, UNLISTED),
+    },
+    "GET /api/v1/places/{code}/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(404),
+        "national_secretariat": everywhere(200),
+        "provincial_secretariat": (200, 200, 200, 404),
+        "district_officer": (200, 200, 404, 404),
+        "commune_police": (200, 404, 404, 404),
+        "commune_council": (200, 404, 404, 404),
+        "village_chief": (200, 404, 404, 404),
+        "service_provider": (200, 404, 404, 404),
+        "auditor": (200, 404, 404, 404),
+    },
+    "GET /api/v1/incidents/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(UNLISTED),
+        "national_secretariat": everywhere(LISTED),
+        "provincial_secretariat": (LISTED, LISTED, LISTED, UNLISTED),
+        "district_officer": (LISTED, LISTED, UNLISTED, UNLISTED),
+        "commune_police": (LISTED, UNLISTED, UNLISTED, UNLISTED),
+        "commune_council": (LISTED, UNLISTED, UNLISTED, UNLISTED),
+        "village_chief": (LISTED, UNLISTED, UNLISTED, UNLISTED),
+        "service_provider": everywhere(UNLISTED),
+        "auditor": (LISTED, UNLISTED, UNLISTED, UNLISTED),
+    },
+    "GET /api/v1/incidents/{reference}/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(404),
+        "national_secretariat": everywhere(200),
+        "provincial_secretariat": (200, 200, 200, 404),
+        "district_officer": (200, 200, 404, 404),
+        "commune_police": (200, 404, 404, 404),
+        "commune_council": (200, 404, 404, 404),
+        "village_chief": (200, 404, 404, 404),
+        "service_provider": everywhere(404),
+        "auditor": (200, 404, 404, 404),
+    },
+    # Recording: a village outside one's area is refused like an unknown village (400).
+    "POST /api/v1/incidents/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(403),
+        "national_secretariat": everywhere(403),
+        "provincial_secretariat": everywhere(403),
+        "district_officer": everywhere(403),
+        "commune_police": (201, 400, 400, 400),
+        "commune_council": (201, 400, 400, 400),
+        "village_chief": (201, 400, 400, 400),
+        "service_provider": everywhere(403),
+        "auditor": everywhere(403),
+    },
+    # Acknowledging and investigating: the commune police only.
+    "POST /api/v1/incidents/{reference}/acknowledge/": action(
+        national=everywhere(403),
+        provincial=(403, 403, 403, 404),
+        district=(403, 403, 404, 404),
+        police=(200, 404, 404, 404),
+        council=(403, 404, 404, 404),
+        village=(403, 404, 404, 404),
+        auditor=(403, 404, 404, 404),
+    ),
+    "POST /api/v1/incidents/{reference}/investigate/": action(
+        national=everywhere(403),
+        provincial=(403, 403, 403, 404),
+        district=(403, 403, 404, 404),
+        police=(200, 404, 404, 404),
+        council=(403, 404, 404, 404),
+        village=(403, 404, 404, 404),
+        auditor=(403, 404, 404, 404),
+    ),
+    # Closing by mediation: the commune police or the commune council.
+    "POST /api/v1/incidents/{reference}/close/": action(
+        national=everywhere(403),
+        provincial=(403, 403, 403, 404),
+        district=(403, 403, 404, 404),
+        police=(200, 404, 404, 404),
+        council=(200, 404, 404, 404),
+        village=(403, 404, 404, 404),
+        auditor=(403, 404, 404, 404),
+    ),
+    # Reopening a closed record: supervisors (district, province, national).
+    "POST /api/v1/incidents/{reference}/reopen/": action(
+        national=everywhere(200),
+        provincial=(200, 200, 200, 404),
+        district=(200, 200, 404, 404),
+        police=(403, 404, 404, 404),
+        council=(403, 404, 404, 404),
+        village=(403, 404, 404, 404),
+        auditor=(403, 404, 404, 404),
+    ),
+    # Withdrawing and assigning: the commune police or a supervisor.
+    "POST /api/v1/incidents/{reference}/withdraw/": action(
+        national=everywhere(200),
+        provincial=(200, 200, 200, 404),
+        district=(200, 200, 404, 404),
+        police=(200, 404, 404, 404),
+        council=(403, 404, 404, 404),
+        village=(403, 404, 404, 404),
+        auditor=(403, 404, 404, 404),
+    ),
+    "POST /api/v1/incidents/{reference}/assign/": action(
+        national=everywhere(200),
+        provincial=(200, 200, 200, 404),
+        district=(200, 200, 404, 404),
+        police=(200, 404, 404, 404),
+        council=(403, 404, 404, 404),
+        village=(403, 404, 404, 404),
+        auditor=(403, 404, 404, 404),
+    ),
+    # A note: anyone who records, investigates, mediates or supervises there; not the auditor.
+    "POST /api/v1/incidents/{reference}/note/": action(
+        national=everywhere(200),
+        provincial=(200, 200, 200, 404),
+        district=(200, 200, 404, 404),
+        police=(200, 404, 404, 404),
+        council=(200, 404, 404, 404),
+        village=(200, 404, 404, 404),
+        auditor=(403, 404, 404, 404),
+    ),
+    # The audit log: auditors only, each the events of their own area.
+    "GET /api/v1/audit/events/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(403),
+        "national_secretariat": everywhere(403),
+        "provincial_secretariat": everywhere(403),
+        "district_officer": everywhere(403),
+        "commune_police": everywhere(403),
+        "commune_council": everywhere(403),
+        "village_chief": everywhere(403),
+        "service_provider": everywhere(403),
+        "auditor": (LISTED, UNLISTED, UNLISTED, UNLISTED),
+    },
+    # The chain is one for the whole country: every auditor gets the whole verdict.
+    "GET /api/v1/audit/verify/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(403),
+        "national_secretariat": everywhere(403),
+        "provincial_secretariat": everywhere(403),
+        "district_officer": everywhere(403),
+        "commune_police": everywhere(403),
+        "commune_council": everywhere(403),
+        "village_chief": everywhere(403),
+        "service_provider": everywhere(403),
+        "auditor": everywhere(200),
+    },
+    # Public: anyone complains about any village and follows a complaint by its receipt.
+    "POST /api/v1/public/complaints/": {principal: everywhere(201) for principal in PRINCIPALS},
+    "POST /api/v1/public/complaints/status/": {principal: everywhere(200) for principal in PRINCIPALS},
+    # Result reports: reports.view at the place; the village chief and service providers have none.
+    "GET /api/v1/reports/{place_code}/{period}/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(404),
+        "national_secretariat": everywhere(200),
+        "provincial_secretariat": (200, 200, 200, 404),
+        "district_officer": (200, 200, 404, 404),
+        "commune_police": (200, 404, 404, 404),
+        "commune_council": (200, 404, 404, 404),
+        "village_chief": everywhere(404),
+        "service_provider": everywhere(404),
+        "auditor": (200, 404, 404, 404),
+    },
+}
+
+
+@dataclass
+class World:
+    """The callers' API clients, and an officer of each target's commune who records the
+    objects aimed at (and to whom records are assigned)."""
+
+    clients: dict[str, APIClient]
+    officers: dict[str, User]
+    uuids: Any = field(default_factory=lambda: (uuid.UUID(int=n) for n in itertools.count(1)))
+
+    def record(self, village: str, *, status: str = "received") -> Incident:
+        officer = self.officers[village[:6]]
+        incident = make_incident(officer, village=village)
+        return closed(incident, officer, outcome="mediated") if status == "closed" else incident
+
+    def officer_at(self, village: str) -> User:
+        return self.officers[village[:6]]
+
+
+@pytest.fixture
+def world(policy: None, places: dict[str, Place], make_user: Callable[..., User]) -> World:
+    clients: dict[str, APIClient] = {}
+    for name, (role, place) in PRINCIPALS.items():
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        if name != "anonymous":
+            user = make_user(name, role, places[place] if place else None)
+            _token, key = DeviceToken.issue(user, "tablet")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        clients[name] = client
+    officers = {
+        village[:6]: make_user(f"officer-{village[:6]}", Role.COMMUNE_POLICE, places[village[:6]])
+        for village in TARGETS.values()
+    }
+    return World(clients, officers)
+
+
+def listed(response: Any, found: Callable[[dict[str, Any]], bool]) -> Outcome:
+    if response.status_code != 200:
+        return int(response.status_code)
+    return LISTED if any(found(row) for row in response.json()["results"]) else UNLISTED
+
+
+def act(segment: str, status: str = "received", **body: Any) -> Callable[[World, APIClient, str], Outcome]:
+    """POST ``{reference}/{segment}/`` on a fresh record at the village, at its version."""
+
+    def call(world: World, client: APIClient, village: str) -> Outcome:
+        record = world.record(village, status=status)
+        payload = {"version": record.version, **body}
+        if segment == "assign":
+            payload["assignee"] = world.officer_at(village).username
+            # The officer recorded it but it is not assigned yet: assigning is a change.
+            assert record.assigned_to_id is None
+        response = client.post(f"/api/v1/incidents/{record.reference}/{segment}/", payload, format="json")
+        return int(response.status_code)
+
+    return call
+
+
+def places_list(world: World, client: APIClient, village: str) -> Outcome:
+    return listed(client.get("/api/v1/places/", {"q": village}), lambda row: row["code"] == village)
+
+
+def places_detail(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/places/{village}/").status_code)
+
+
+def incidents_list(world: World, client: APIClient, village: str) -> Outcome:
+    reference = world.record(village).reference
+    response = client.get("/api/v1/incidents/", {"place": village})
+    return listed(response, lambda row: row["reference"] == reference)
+
+
+def incidents_detail(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/incidents/{world.record(village).reference}/").status_code)
+
+
+def incidents_create(world: World, client: APIClient, village: str) -> Outcome:
+    body = {
+        "uuid": str(next(world.uuids)),
+        "category": "theft",
+        "village": village,
+        "occurred_at": (timezone.now() - datetime.timedelta(hours=2)).isoformat(),
+        "description": "A water pump was taken from the rice field.",
+    }
+    return int(client.post("/api/v1/incidents/", body, format="json").status_code)
+
+
+def audit_events(world: World, client: APIClient, village: str) -> Outcome:
+    record = world.record(village)
+    response = client.get("/api/v1/audit/events/", {"target_type": "incidents.incident", "target_id": str(record.pk)})
+    return listed(response, lambda row: row["target_id"] == str(record.pk))
+
+
+def audit_verify(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get("/api/v1/audit/verify/").status_code)
+
+
+def complaint(world: World, client: APIClient, village: str) -> Outcome:
+    body = {
+        "category": "environment_hygiene",
+        "village": village,
+        "occurred_at": (timezone.now() - datetime.timedelta(days=1)).isoformat(),
+        "description": "Rubbish is burnt every night next to the school.",
+        "anonymous": True,
+    }
+    return int(client.post("/api/v1/public/complaints/", body, format="json").status_code)
+
+
+def complaint_status(world: World, client: APIClient, village: str) -> Outcome:
+    _incident, receipt = make_complaint(village)
+    return int(client.post("/api/v1/public/complaints/status/", {"receipt": receipt}, format="json").status_code)
+
+
+def report(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/reports/{village}/2026Q1/").status_code)
+
+
+CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
+    "GET /api/v1/places/": places_list,
+    "GET /api/v1/places/{code}/": places_detail,
+    "GET /api/v1/incidents/": incidents_list,
+    "GET /api/v1/incidents/{reference}/": incidents_detail,
+    "POST /api/v1/incidents/": incidents_create,
+    "POST /api/v1/incidents/{reference}/acknowledge/": act("acknowledge"),
+    "POST /api/v1/incidents/{reference}/investigate/": act("investigate"),
+    "POST /api/v1/incidents/{reference}/close/": act("close", outcome="mediated"),
+    "POST /api/v1/incidents/{reference}/reopen/": act("reopen", status="closed", reason="The family says it goes on."),
+    "POST /api/v1/incidents/{reference}/withdraw/": act("withdraw", reason="Entered twice."),
+    "POST /api/v1/incidents/{reference}/assign/": act("assign"),
+    "POST /api/v1/incidents/{reference}/note/": act("note", text="Called the victim's family."),
+    "GET /api/v1/audit/events/": audit_events,
+    "GET /api/v1/audit/verify/": audit_verify,
+    "POST /api/v1/public/complaints/": complaint,
+    "POST /api/v1/public/complaints/status/": complaint_status,
+    "GET /api/v1/reports/{place_code}/{period}/": report,
+}
+
+
+def test_the_matrix_has_a_row_for_every_operation_and_nothing_else():
+    in_schema = set(operations())
+    missing = sorted(in_schema - set(EXPECTED))
+    assert not missing, f"Operations of the API schema missing from the access matrix (EXPECTED): {missing}"
+    stale = sorted(set(EXPECTED) - in_schema)
+    assert not stale, f"Operations in the access matrix that the API schema no longer has: {stale}"
+    assert set(CALLS) == set(EXPECTED)
+    for label, rows in EXPECTED.items():
+        assert set(rows) == set(PRINCIPALS), label
+
+
+@pytest.mark.parametrize("label", operations())
+def test_each_caller_gets_what_the_matrix_says(label: str, world: World) -> None:
+    if label not in EXPECTED or label not in CALLS:
+        pytest.fail(
+            f"{label} is in the API schema but not in the access matrix: add its expected outcomes to "
+            "EXPECTED and how to call it to CALLS in tests/security/test_access_matrix.py"
+        )
+    wrong = []
+    for principal, row in EXPECTED[label].items():
+        for (target, village), expected in zip(TARGETS.items(), row, strict=True):
+            cache.clear()  # the public operations' rate limits count every call here
+            got = CALLS[label](world, world.clients[principal], village)
+            if got != expected:
+                wrong.append(f"  {principal:<24} {target:<9} expected {expected!s:<10} got {got}")
+    assert not wrong, f"{label}: answers differ from the access matrix\n" + "\n".join(wrong)
