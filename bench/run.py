@@ -1,0 +1,507 @@
+"""``make bench``: SafeVillage at national scale, measured, and docs/performance.md written.
+
+For each database (SQLite at var/bench/bench.sqlite3, PostgreSQL database ``safevillage_bench``)
+the run starts from nothing: migrate, the MEF gazetteer and the 2019 census of the provinces
+(``load_gazetteer``), the policy, commune population estimates when ../shared/data is present
+(bench only: the ranking needs populations), benchmark accounts; then for each size it grows
+the synthetic register to that size (``generate_synthetic``'s code path, audit and summaries
+included), checks the chain (and the summaries up to BENCH_CHECK_MAX records), times the
+national reports, exports the raw rows and times the same reports in DuckDB; at the largest
+size it starts gunicorn and measures API ingest and a Locust load.
+
+Settings (environment): BENCH_SIZES="1000000 10000000", BENCH_RUNS=5, LOCUST_MINUTES=5,
+LOCUST_USERS=200, BENCH_QUICK=1 (100,000 records, 3 runs, 30 s of Locust), BENCH_ENGINES=
+"sqlite postgresql", BENCH_YEARS=5, BENCH_WORKERS=4 (gunicorn), BENCH_CHECK_MAX=1000000,
+BENCH_PG=postgres://postgres@127.0.0.1:5432.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import psycopg
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import report
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+BIN = ROOT / ".venv" / "bin"
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+QUICK = os.environ.get("BENCH_QUICK", "") in ("1", "true", "yes")
+SIZES = [100_000] if QUICK else [int(s) for s in os.environ.get("BENCH_SIZES", "1000000 10000000").split()]
+RUNS = 3 if QUICK else env_int("BENCH_RUNS", 5)
+LOCUST_SECONDS = 30 if QUICK else env_int("LOCUST_MINUTES", 5) * 60
+LOCUST_USERS = env_int("LOCUST_USERS", 200)
+ENGINES = os.environ.get("BENCH_ENGINES", "sqlite postgresql").split()
+YEARS = env_int("BENCH_YEARS", 5)
+WORKERS = env_int("BENCH_WORKERS", 4)
+CHECK_MAX = env_int("BENCH_CHECK_MAX", 1_000_000)
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG_DATABASE = "safevillage_bench"
+PORT = env_int("BENCH_PORT", 8765)
+INGEST_SEQUENTIAL = 100 if QUICK else 300
+INGEST_CLIENTS = 16
+INGEST_EACH = 10 if QUICK else 40
+RECEIPTS = 50
+
+NOW = datetime.datetime.now(datetime.UTC)
+END_YEAR = NOW.year
+# The last whole quarter, and the last whole year.
+_LAST_QUARTER_END = datetime.date(NOW.year, 3 * ((NOW.month - 1) // 3) + 1, 1) - datetime.timedelta(days=1)
+QUARTER = f"{_LAST_QUARTER_END.year}Q{(_LAST_QUARTER_END.month - 1) // 3 + 1}"
+YEAR = str(NOW.year - 1)
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", flush=True)  # noqa: DTZ005
+
+
+# --- databases ------------------------------------------------------------------------------
+
+
+def database_url(engine: str) -> str:
+    if engine == "sqlite":
+        return f"sqlite:///{VAR / 'bench.sqlite3'}"
+    return f"{PG_SERVER}/{PG_DATABASE}"
+
+
+def reset(engine: str) -> None:
+    if engine == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            (VAR / f"bench.sqlite3{suffix}").unlink(missing_ok=True)
+        return
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {PG_DATABASE}")
+
+
+def django_env(engine: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": database_url(engine), "DEBUG": "true", "LOG_LEVEL": "WARNING", "PYTHONHASHSEED": "0"})
+    env.update(extra)
+    return env
+
+
+def manage(engine: str, *args: str) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=django_env(engine), check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def step(engine: str, name: str, *args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [PYTHON, "bench/steps.py", name, *args],
+        cwd=ROOT,
+        env=django_env(engine),
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line.removeprefix("BENCH-RESULT "))
+    raise RuntimeError(f"step {name} printed no result")
+
+
+# --- DuckDB reference -----------------------------------------------------------------------
+
+
+def duckdb_reference(csv_path: Path, side_path: Path) -> dict[str, Any]:
+    """The same national tables computed by DuckDB from the raw rows (Parquet, columns the
+    reports need), with the same rules as the summaries."""
+    parquet = csv_path.with_suffix(".parquet")
+    side = json.loads(side_path.read_text())
+    database = duckdb.connect()
+    started = time.perf_counter()
+    columns = (
+        "{'id': 'BIGINT', 'place_code': 'VARCHAR', 'period_month': 'INTEGER', 'category_id': 'BIGINT', "
+        "'status': 'VARCHAR', 'outcome': 'VARCHAR', 'clearance': 'VARCHAR', 'arrests': 'INTEGER', "
+        "'deaths': 'INTEGER', 'injuries': 'INTEGER'}"
+    )
+    source = f"read_csv('{csv_path}', header = true, columns = {columns})"
+    database.execute(f"COPY (SELECT * FROM {source}) TO '{parquet}' (FORMAT parquet)")  # noqa: S608
+    conversion = time.perf_counter() - started
+    database.execute(f"CREATE VIEW incidents AS SELECT * FROM read_parquet('{parquet}')")  # noqa: S608
+    database.execute("CREATE TABLE crimes (id BIGINT)")
+    database.executemany("INSERT INTO crimes VALUES (?)", [[i] for i in side["crime_category_ids"]])
+    database.execute("CREATE TABLE communes (code VARCHAR, population INTEGER)")
+    database.executemany("INSERT INTO communes VALUES (?, ?)", list(side["communes"].items()))
+
+    measures = """
+        count(*) AS reported,
+        count(*) FILTER (WHERE status <> 'closed') AS open,
+        count(*) FILTER (WHERE status = 'closed') AS closed,
+        count(*) FILTER (WHERE status = 'closed' AND outcome = 'solved') AS solved,
+        count(*) FILTER (WHERE status = 'closed' AND outcome = 'solved' AND clearance = 'arrest') AS solved_by_arrest,
+        count(*) FILTER (WHERE status = 'closed' AND outcome = 'mediated') AS mediated,
+        count(*) FILTER (WHERE status = 'closed' AND outcome = 'referred') AS referred,
+        count(*) FILTER (WHERE status = 'closed' AND outcome = 'transferred') AS transferred,
+        count(*) FILTER (WHERE status = 'closed' AND outcome = 'unfounded') AS unfounded,
+        sum(arrests) AS arrests, sum(deaths) AS deaths, sum(injuries) AS injuries"""
+
+    def table(first: int, last: int, earlier_first: int, earlier_last: int) -> tuple[int, int]:
+        rows = database.execute(
+            f"""SELECT substr(place_code, 1, 6) AS commune, category_id, period_month // 100 AS year, {measures}
+                FROM incidents
+                WHERE status <> 'withdrawn'
+                  AND (period_month BETWEEN ? AND ? OR period_month BETWEEN ? AND ?)
+                GROUP BY ALL""",  # noqa: S608
+            [first, last, earlier_first, earlier_last],
+        ).fetchall()
+        return len(rows), sum(row[3] for row in rows)
+
+    def months(period: str) -> tuple[int, int, int, int]:
+        year = int(period[:4])
+        if "Q" in period:
+            first = (int(period[-1]) - 1) * 3 + 1
+            last = first + 2
+        else:
+            first, last = 1, 12
+        return year * 100 + first, year * 100 + last, (year - 1) * 100 + first, (year - 1) * 100 + last
+
+    def ranking() -> list[Any]:
+        first, last, _a, _b = months(QUARTER)
+        rows = database.execute(
+            """WITH counted AS (
+                   SELECT substr(place_code, 1, 6) AS commune, count(*) AS crimes,
+                          count(*) FILTER (WHERE status = 'closed' AND outcome = 'solved') AS solved
+                   FROM incidents
+                   WHERE status <> 'withdrawn' AND period_month BETWEEN ? AND ?
+                     AND category_id IN (SELECT id FROM crimes)
+                   GROUP BY 1)
+               SELECT code, population, coalesce(crimes, 0) AS crimes, coalesce(solved, 0) AS solved,
+                      CASE WHEN population > 0 THEN round(coalesce(crimes, 0) * 10000.0 / population, 2) END AS rate,
+                      CASE WHEN crimes > 0 THEN round(solved * 100.0 / crimes, 2) END AS share,
+                      CASE WHEN population > 0 THEN rank() OVER (PARTITION BY population > 0 ORDER BY
+                          round(coalesce(crimes, 0) * 10000.0 / population, 2) DESC) END AS rate_rank,
+                      CASE WHEN crimes > 0 THEN rank() OVER (PARTITION BY crimes > 0 ORDER BY
+                          round(solved * 100.0 / crimes, 2) DESC) END AS solved_rank
+               FROM communes LEFT JOIN counted ON counted.commune = communes.code
+               ORDER BY rate_rank NULLS LAST, code""",
+            [first, last],
+        ).fetchall()
+        ranked = [row for row in rows if row[6] is not None]
+        return [len(rows), len(ranked), sum(row[2] for row in rows), ranked[0][0] if ranked else None]
+
+    out = {
+        "conversion_seconds": conversion,
+        "threads": database.execute("SELECT current_setting('threads')").fetchone()[0],
+    }
+    out["quarterly_table"] = timed(lambda: table(*months(QUARTER)))
+    out["yearly_table"] = timed(lambda: table(*months(YEAR)))
+    out["ranking"] = timed(ranking)
+    database.close()
+    return out
+
+
+def timed(function: Any) -> dict[str, Any]:
+    value = function()
+    seconds = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        value = function()
+        seconds.append(time.perf_counter() - started)
+    return {
+        "median": statistics.median(seconds),
+        "min": min(seconds),
+        "max": max(seconds),
+        "runs": RUNS,
+        "value": value,
+    }
+
+
+# --- the web server -------------------------------------------------------------------------
+
+
+class Server:
+    """gunicorn on 127.0.0.1 with production settings (DEBUG off). The per-address limits on
+    public complaints and receipt look-ups are lifted: every virtual user comes from 127.0.0.1."""
+
+    def __init__(self, engine: str) -> None:
+        self.url = f"http://127.0.0.1:{PORT}"
+        env = django_env(
+            engine,
+            DEBUG="false",
+            SECRET_KEY="bench-" + uuid.uuid4().hex,
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            SECURE_SSL_REDIRECT="false",
+            SECURE_HSTS_SECONDS="0",
+            RECEIPT_THROTTLE="1000000/hour",
+            COMPLAINT_THROTTLE_RATE="1000000/hour",
+        )
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "safevillage.wsgi:application", "-b", f"127.0.0.1:{PORT}", "-w", str(WORKERS)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(VAR / f"gunicorn-{engine}.log").open("w"),
+        )
+        for _ in range(120):
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError("gunicorn did not start (see var/bench/gunicorn-*.log)")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+
+def submission(officer: dict[str, Any], number: int) -> dict[str, Any]:
+    occurred = NOW - datetime.timedelta(hours=1 + number % 48)
+    return {
+        "uuid": str(uuid.uuid4()),
+        "category": ["theft", "civil_dispute", "traffic_accident", "assault"][number % 4],
+        "village": officer["villages"][number % len(officer["villages"])],
+        "occurred_at": occurred.isoformat(),
+        "description": "Benchmark submission from a field device.",
+        "channel": "field_device",
+    }
+
+
+def ingest(server: Server, officers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Submissions a second through the API: one client in sequence, then 16 at once."""
+
+    def post_many(officer: dict[str, Any], count: int, errors: list[int]) -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {officer['token']}"
+        for number in range(count):
+            response = session.post(f"{server.url}/api/v1/incidents/", json=submission(officer, number), timeout=120)
+            if response.status_code != 201:
+                errors.append(response.status_code)
+
+    errors: list[int] = []
+    started = time.perf_counter()
+    post_many(officers[0], INGEST_SEQUENTIAL, errors)
+    sequential = time.perf_counter() - started
+    concurrent_errors: list[int] = []
+    clients = [officers[i % len(officers)] for i in range(INGEST_CLIENTS)]
+    threads = [threading.Thread(target=post_many, args=(o, INGEST_EACH, concurrent_errors)) for o in clients]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    concurrent = time.perf_counter() - started
+    return {
+        "sequential": {"requests": INGEST_SEQUENTIAL, "seconds": sequential, "rate": INGEST_SEQUENTIAL / sequential},
+        "sequential_errors": len(errors),
+        "concurrent": {
+            "clients": INGEST_CLIENTS,
+            "requests": INGEST_CLIENTS * INGEST_EACH,
+            "seconds": concurrent,
+            "rate": INGEST_CLIENTS * INGEST_EACH / concurrent,
+        },
+        "concurrent_errors": len(concurrent_errors),
+    }
+
+
+def receipts(server: Server, officers: list[dict[str, Any]]) -> list[str]:
+    codes = []
+    for number in range(RECEIPTS):
+        officer = officers[number % len(officers)]
+        response = requests.post(
+            f"{server.url}/api/v1/public/complaints/",
+            json={
+                "category": "civil_dispute",
+                "village": officer["villages"][0],
+                "occurred_at": (NOW - datetime.timedelta(days=1)).isoformat(),
+                "description": "Benchmark complaint.",
+                "anonymous": True,
+            },
+            timeout=60,
+        )
+        response.raise_for_status()
+        codes.append(response.json()["receipt"])
+    return codes
+
+
+def locust(server: Server, engine: str, tokens: Path) -> dict[str, Any]:
+    prefix = VAR / f"locust-{engine}"
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(LOCUST_USERS),
+            "--spawn-rate",
+            str(max(1, LOCUST_USERS // 10)),
+            "--run-time",
+            f"{LOCUST_SECONDS}s",
+            "--host",
+            server.url,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "BENCH_TOKENS": str(tokens)},
+        check=False,  # locust exits 1 when any request failed: the failures are the result
+        stdout=subprocess.DEVNULL,
+    )
+    return report.read_locust(Path(f"{prefix}_stats.csv"))
+
+
+# --- machine ----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    memory_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line
+    )
+    os_name = next(
+        (
+            line.split("=", 1)[1].strip('"')
+            for line in Path("/etc/os-release").read_text().splitlines()
+            if line.startswith("PRETTY_NAME=")
+        ),
+        platform.platform(),
+    )
+    with psycopg.connect(f"{PG_SERVER}/postgres") as connection:
+        postgres = connection.execute("SHOW server_version").fetchone()[0]
+    locust_version = subprocess.run([str(BIN / "locust"), "--version"], capture_output=True, text=True).stdout.split()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 1024 / 1024, 1),
+        "os": os_name,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": postgres,
+        "duckdb": duckdb.__version__,
+        "locust": locust_version[1] if len(locust_version) > 1 else "",
+    }
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def run_engine(engine: str, results: dict[str, Any]) -> None:
+    out: dict[str, Any] = {"sizes": {}}
+    results["engines"][engine] = out
+    log(f"{engine}: fresh database, gazetteer, policy")
+    reset(engine)
+    manage(engine, "migrate", "--no-input", "-v", "0")
+    manage(engine, "load_gazetteer", "--no-progress")
+    manage(engine, "load_policy")
+    out["populations"] = step(engine, "populations")
+    tokens = VAR / f"tokens-{engine}.json"
+    step(engine, "api-setup", "--officers", str(INGEST_CLIENTS), "--out", str(tokens))
+    current = 0
+    for index, size in enumerate(SIZES):
+        entry: dict[str, Any] = {"load_before": load_average()}
+        out["sizes"][str(size)] = entry
+        log(f"{engine}: generating {size - current:,} records (to {size:,})")
+        args = ["--incidents", str(size - current), "--seed", str(index + 1), "--years", str(YEARS)]
+        args += ["--end-year", str(END_YEAR)]
+        if size <= CHECK_MAX:
+            args.append("--check")
+        entry["generate"] = step(engine, "generate", *args)
+        current = size
+        if index == 0:
+            log(f"{engine}: raw load reference")
+            entry["reference_load"] = step(engine, "reference-load", "--rows", str(min(size, 200_000)))
+        log(f"{engine}: national reports at {size:,}")
+        entry["reports"] = step(engine, "reports", "--runs", str(RUNS), "--quarter", QUARTER, "--year", YEAR)
+        log(f"{engine}: DuckDB reference at {size:,}")
+        csv_path, side = VAR / f"incidents-{engine}.csv", VAR / f"side-{engine}.json"
+        entry["export"] = step(engine, "export", "--out", str(csv_path), "--side", str(side))
+        entry["duckdb"] = duckdb_reference(csv_path, side)
+        csv_path.unlink()
+        entry["load_after"] = load_average()
+        report.save(results)
+    log(f"{engine}: API ingest and Locust at {current:,}")
+    server = Server(engine)
+    try:
+        data = json.loads(tokens.read_text())
+        data["receipts"] = receipts(server, data["officers"])
+        tokens.write_text(json.dumps(data))
+        out["ingest"] = ingest(server, data["officers"])
+        out["load_before_locust"] = load_average()
+        out["locust"] = locust(server, engine, tokens)
+        out["load_after_locust"] = load_average()
+        out["web_size"] = current
+    finally:
+        server.stop()
+    report.save(results)
+
+
+def main() -> None:
+    VAR.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results: dict[str, Any] = {
+        "quick": QUICK,
+        "date": NOW.isoformat(timespec="seconds"),
+        "machine": machine(),
+        "config": {
+            "sizes": SIZES,
+            "runs": RUNS,
+            "locust_seconds": LOCUST_SECONDS,
+            "locust_users": LOCUST_USERS,
+            "years": YEARS,
+            "end_year": END_YEAR,
+            "quarter": QUARTER,
+            "year": YEAR,
+            "workers": WORKERS,
+            "check_max": CHECK_MAX,
+            "ingest": {"sequential": INGEST_SEQUENTIAL, "clients": INGEST_CLIENTS, "each": INGEST_EACH},
+        },
+        "engines": {},
+        "load_start": load_average(),
+    }
+    for engine in ENGINES:
+        run_engine(engine, results)
+    results["seconds"] = time.perf_counter() - started
+    results["load_end"] = load_average()
+    report.save(results)
+    path = report.write(results, ROOT / "docs" / "performance.md")
+    log(f"done in {results['seconds'] / 60:.1f} min: {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,384 @@
+"""The benchmark's steps that run inside Django, one database per process (``DATABASE_URL``).
+
+``python bench/steps.py STEP [options]`` prints one line ``BENCH-RESULT {json}`` at the end;
+``bench/run.py`` runs the steps in order for each database and writes docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import io
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safevillage.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import IntegerField, Sum  # noqa: E402
+from django.db.models.expressions import ExpressionWrapper, F  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from safevillage.core.periods import Period  # noqa: E402
+from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain  # noqa: E402
+from safevillage.reports.summary import quarter_key  # noqa: E402
+
+SHARED_POPULATION = ROOT.parent / "shared" / "data" / "population" / "khm_gazetteer_with_population.csv"
+
+
+def emit(result: dict[str, Any]) -> None:
+    print("BENCH-RESULT " + json.dumps(result, default=str))
+
+
+def timed(runs: int, function: Callable[[], Any]) -> dict[str, Any]:
+    """Run ``function`` ``runs`` times after one warm-up; median, min and max in seconds."""
+    value = function()
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        value = function()
+        seconds.append(time.perf_counter() - started)
+    return {
+        "median": statistics.median(seconds),
+        "min": min(seconds),
+        "max": max(seconds),
+        "runs": runs,
+        "value": value,
+    }
+
+
+# --- set-up ---------------------------------------------------------------------------------
+
+
+def populations(_args: argparse.Namespace) -> None:
+    """Bench only: the rough 2019 estimates of the communes from ../shared/data (2008 census
+    matched to today's villages), so that the ranking has rates to rank. Skipped when absent."""
+    if not SHARED_POPULATION.exists():
+        emit({"communes": 0, "note": f"{SHARED_POPULATION} not found: communes have no population"})
+        return
+    target = ROOT / "var" / "bench" / "commune_population.csv"
+    count = 0
+    with SHARED_POPULATION.open(encoding="utf-8") as source, target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["code", "population", "year", "source"])
+        for row in csv.DictReader(source):
+            estimate = row["population_2019_rough_estimate"]
+            if row["level"] == "commune" and estimate:
+                writer.writerow([row["code"], round(float(estimate)), 2019, "estimate"])
+                count += 1
+    call_command("import_population", str(target), stdout=io.StringIO())
+    emit({"communes": count, "note": "rough 2019 estimates derived from the 2008 census (shared/data)"})
+
+
+def generate(args: argparse.Namespace) -> None:
+    from safevillage.audit.verify import verify_chain
+    from safevillage.incidents.models import Incident
+    from safevillage.incidents.synthetic import Plan
+    from safevillage.incidents.synthetic import generate as run
+    from safevillage.reports.rebuild import differences
+
+    plan = Plan(years=args.years, incidents=args.incidents, seed=args.seed, end_year=args.end_year, chunk=args.chunk)
+    result = run(plan)
+    started = time.perf_counter()
+    verdict = verify_chain()
+    chain_seconds = time.perf_counter() - started
+    out: dict[str, Any] = {
+        "records": result.records,
+        "total": Incident.objects.count(),
+        "drawing": result.drawing,
+        "writing": result.writing,
+        "summaries": result.summaries,
+        "seconds": result.seconds,
+        "rate": result.records / result.seconds,
+        "rate_without_summaries": result.records / (result.drawing + result.writing),
+        "events": result.events,
+        "chain_intact": verdict.intact,
+        "chain_events": verdict.events,
+        "chain_seconds": chain_seconds,
+        "summary_rows": CaseSummary.objects.count() + ChannelSummary.objects.count(),
+    }
+    if args.check:
+        started = time.perf_counter()
+        out["summary_differences"] = sum(1 for _ in differences())
+        out["check_seconds"] = time.perf_counter() - started
+    emit(out)
+
+
+def api_setup(args: argparse.Namespace) -> None:
+    """A national reader (for the report page) and field officers with device keys, each at a
+    commune of a different district (reference counters are per district)."""
+    from safevillage.accounts.actions import assign_role, issue_device_token
+    from safevillage.accounts.models import User
+    from safevillage.accounts.roles import Role
+    from safevillage.places.models import Level, Place
+
+    officers = []
+    with transaction.atomic():
+        national, _ = User.objects.get_or_create(username="bench-national", defaults={"full_name": "Bench national"})
+        if not national.assignments.exists():
+            assign_role(national, Role.NATIONAL_SECRETARIAT, None, by=None, reason="benchmark")
+        seen: set[str] = set()
+        communes = Place.objects.current().filter(level=Level.COMMUNE).order_by("code")
+        for commune in communes:
+            if commune.code[:4] in seen:
+                continue
+            villages = list(
+                Place.objects.current().filter(level=Level.VILLAGE, parent=commune).values_list("code", flat=True)
+            )
+            if not villages:
+                continue
+            seen.add(commune.code[:4])
+            user, _ = User.objects.get_or_create(username=f"bench-officer-{len(officers)}")
+            if not user.assignments.exists():
+                assign_role(user, Role.COMMUNE_POLICE, commune, by=None, reason="benchmark")
+            _token, key = issue_device_token(user, "bench device", by=None)
+            officers.append({"token": key, "commune": commune.code, "villages": villages})
+            if len(officers) >= args.officers:
+                break
+    Path(args.out).write_text(json.dumps({"officers": officers}))
+    emit({"officers": len(officers)})
+
+
+# --- the national reports ---------------------------------------------------------------------
+
+
+def commune_by_category(period: Period) -> tuple[int, int]:
+    """The national table: every commune x category, this period and the same period a year
+    earlier, every counter, read from the commune x quarter summaries. Returns (rows, reported)."""
+    earlier = period.year_earlier()
+    table = (
+        CaseSummary.objects.filter(basis=Basis.OCCURRED, grain=Grain.QUARTER)
+        .filter(period_key__in=_quarters(period) + _quarters(earlier))
+        .annotate(year=ExpressionWrapper(F("period_key") / 10, output_field=IntegerField()))
+        .values("place_code", "category_id", "year")
+        .annotate(**{f"s_{m}": Sum(m) for m in MEASURES})
+        .order_by()
+    )
+    got = list(table.values_list("place_code", "category_id", "year", *[f"s_{m}" for m in MEASURES]))
+    return len(got), sum(row[3] for row in got)
+
+
+def _quarters(period: Period) -> list[int]:
+    return sorted({quarter_key(m) for m in period.months})
+
+
+def reports(args: argparse.Namespace) -> None:
+    from safevillage.accounts.models import User
+    from safevillage.reports.ranking import commune_ranking
+    from safevillage.reports.tables import build_report_data
+
+    quarter = Period.parse(args.quarter)
+    year = Period.parse(args.year)
+    runs = args.runs
+    out: dict[str, Any] = {}
+    out["quarterly_table"] = timed(runs, lambda: commune_by_category(quarter))
+    out["yearly_table"] = timed(runs, lambda: commune_by_category(year))
+    out["quarterly_report"] = timed(runs, lambda: len(build_report_data("", quarter)["rows"]))
+    out["yearly_report"] = timed(runs, lambda: len(build_report_data("", year)["rows"]))
+    out["ranking"] = timed(runs, lambda: _ranking_value(commune_ranking(quarter)))
+    out["province_report"] = timed(runs, lambda: len(build_report_data(PROVINCE, quarter)["rows"]))
+    officer = User.objects.get(username="bench-officer-0")
+    out["officer_list"] = timed(runs, lambda: _officer_list(officer))
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="bench-national"))
+
+    def page() -> int:
+        response = client.get(f"/reports/KH/{quarter.id}/", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200, response.status_code
+        return len(response.content)
+
+    out["report_page"] = timed(runs, page)
+    emit(out)
+
+
+# Prey Veng: a province report also counts its overdue records live from the register.
+PROVINCE = "14"
+
+
+def _officer_list(officer: Any) -> int:
+    """What the API's list does for a commune officer: the first page of 20 and the count."""
+    from django.http import QueryDict
+
+    from safevillage.incidents.filters import filter_incidents
+    from safevillage.incidents.models import Incident
+
+    records = Incident.objects.visible_to(officer).select_related("category", "assigned_to")
+    result = filter_incidents(records, QueryDict("limit=20"))
+    return len(list(result.queryset[:20])) + result.queryset.count()
+
+
+def _ranking_value(ranking: list[Any]) -> list[Any]:
+    ranked = [row for row in ranking if row.rate_rank is not None]
+    return [len(ranking), len(ranked), sum(row.crimes for row in ranking), ranked[0].code if ranked else None]
+
+
+# --- raw rows for the references ----------------------------------------------------------------
+
+
+EXPORT_COLUMNS = [
+    "id",
+    "place_code",
+    "period_month",
+    "category_id",
+    "status",
+    "outcome",
+    "clearance",
+    "arrests",
+    "deaths",
+    "injuries",
+]
+
+
+def export(args: argparse.Namespace) -> None:
+    """The register's columns the reports need, as CSV (then Parquet, by run.py with DuckDB),
+    and the small tables the ranking joins: crime categories and commune populations."""
+    from safevillage.incidents.models import Incident
+    from safevillage.places.models import Level, Place
+    from safevillage.policy.models import Category
+    from safevillage.reports.ranking import _populations
+
+    target = Path(args.out)
+    started = time.perf_counter()
+    table = connection.ops.quote_name(Incident._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in EXPORT_COLUMNS)
+    if connection.vendor == "postgresql":
+        query = f"COPY (SELECT {columns} FROM {table} ORDER BY id) TO STDOUT WITH CSV HEADER"  # noqa: S608
+        with connection.cursor() as cursor, target.open("wb") as out, cursor.cursor.copy(query) as copy:
+            for block in copy:
+                out.write(block)
+    else:
+        connection.ensure_connection()
+        raw: Any = connection.connection
+        with target.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(EXPORT_COLUMNS)
+            cursor = raw.execute(f"SELECT {columns} FROM {table} ORDER BY id")  # noqa: S608
+            while rows := cursor.fetchmany(50_000):
+                writer.writerows(rows)
+    crimes = list(Category.objects.filter(is_crime=True).values_list("id", flat=True))
+    communes = {
+        code: population
+        for code, population in Place.objects.current().filter(level=Level.COMMUNE).values_list("code", "population")
+    }
+    side = {"crime_category_ids": crimes, "communes": _populations("", communes)}
+    Path(args.side).write_text(json.dumps(side))
+    emit({"seconds": time.perf_counter() - started, "bytes": target.stat().st_size})
+
+
+def reference_load(args: argparse.Namespace) -> None:
+    """The raw load rate of this database for rows of the register's shape: the same kind of
+    rows, drawn first (untimed), then written with the fastest plain path into a scratch table
+    with the register's columns, indexes, checks and foreign keys — COPY on PostgreSQL,
+    executemany on SQLite — with no audit, no counters and no summaries."""
+    from safevillage.incidents.models import Incident
+    from safevillage.incidents.synthetic import Plan, as_of_for, prepare
+    from safevillage.incidents.synthetic.draw import CONSTANT_COLUMNS, VARIABLE_COLUMNS, casualty_columns
+
+    plan = Plan(years=2, incidents=args.rows, seed=4242, end_year=args.end_year)
+    generator = prepare(plan, as_of_for(plan))
+    casualties = casualty_columns()
+    rows = []
+    for month in generator.records():
+        for pending in month:
+            pending.row[0] = f"REF-{len(rows):09d}"
+            rows.append((*pending.row, *CONSTANT_COLUMNS.values()))
+    columns = [*VARIABLE_COLUMNS, *casualties, *CONSTANT_COLUMNS]
+    qn = connection.ops.quote_name
+    source = Incident._meta.db_table
+    scratch = "bench_load_scratch"
+    names = ", ".join(qn(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        for row in rows:
+            buffer.write("\t".join(r"\N" if v is None else str(v) for v in row) + "\n")
+        data = buffer.getvalue().encode()
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TABLE {scratch} (LIKE {source} INCLUDING ALL)")
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                [source],
+            )
+            for name, definition in cursor.fetchall():
+                cursor.execute(f"ALTER TABLE {scratch} ADD CONSTRAINT {qn('s_' + name[:50])} {definition}")
+        started = time.perf_counter()
+        statement = f"COPY {scratch} ({names}) FROM STDIN"
+        with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            copy.write(data)
+        seconds = time.perf_counter() - started
+        method = "COPY (text, one transaction)"
+    else:
+        raw: Any = connection.connection
+        statements = [
+            sql
+            for (sql,) in raw.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC", [source]
+            )
+        ]
+        for statement in statements:
+            # The same table and indexes under new names.
+            statement = re.sub(r'INDEX "([^"]+)"', r'INDEX "s_\1"', statement.replace(f'"{source}"', scratch))
+            raw.execute(statement)
+        marks = ", ".join(["?"] * len(columns))
+        started = time.perf_counter()
+        with transaction.atomic():
+            raw.executemany(f"INSERT INTO {scratch} ({names}) VALUES ({marks})", rows)  # noqa: S608
+        seconds = time.perf_counter() - started
+        method = "executemany (one transaction)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {scratch}")  # noqa: S608
+        written = cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE {scratch}")
+    assert written == len(rows)
+    emit({"rows": len(rows), "seconds": seconds, "rate": len(rows) / seconds, "method": method})
+
+
+STEPS = {
+    "populations": populations,
+    "generate": generate,
+    "api-setup": api_setup,
+    "reports": reports,
+    "export": export,
+    "reference-load": reference_load,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("step", choices=sorted(STEPS))
+    parser.add_argument("--incidents", type=int, default=0)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--end-year", type=int, default=datetime.date.today().year)  # noqa: DTZ011
+    parser.add_argument("--chunk", type=int, default=100_000)
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quarter", default="")
+    parser.add_argument("--year", default="")
+    parser.add_argument("--officers", type=int, default=16)
+    parser.add_argument("--out", default="")
+    parser.add_argument("--side", default="")
+    args = parser.parse_args()
+    STEPS[args.step](args)
+
+
+if __name__ == "__main__":
+    main()
