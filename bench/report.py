@@ -155,6 +155,12 @@ def targets(results: dict[str, Any], largest: str) -> list[str]:
         value = rate / copy if rate and copy else None
         cells.append(f"{r(value)} — {verdict(None if value is None else value >= 0.5)}")
     rows.append(cells)
+    cells = ["`generate_synthetic` ≥ 50,000 records a second (SQLite; drawing included)"]
+    for engine in NAMES:
+        rate = generator_rate(results, engine)
+        met = None if rate is None or engine != "sqlite" else rate >= 50_000
+        cells.append(f"{n(rate)} a second" + (f" — {verdict(met)}" if engine == "sqlite" else "") if rate else "–")
+    rows.append(cells)
     cells = [f"{results['config']['locust_users']} users: 0 failures and p95 < 1 s"]
     for engine in NAMES:
         total = engines.get(engine, {}).get("locust", {}).get("Aggregated")
@@ -174,12 +180,22 @@ def reference_rate(results: dict[str, Any], engine: str) -> float | None:
     return None
 
 
-def import_rate(results: dict[str, Any], engine: str) -> float | None:
-    """Records a second over every generation of the run, summaries included."""
+def _rate(results: dict[str, Any], engine: str, parts: tuple[str, ...]) -> float | None:
     sizes = results["engines"].get(engine, {}).get("sizes", {})
     records = sum(e["generate"]["records"] for e in sizes.values())
-    seconds = sum(e["generate"]["seconds"] for e in sizes.values())
+    seconds = sum(e["generate"][part] for e in sizes.values() for part in parts)
     return records / seconds if seconds else None
+
+
+def import_rate(results: dict[str, Any], engine: str) -> float | None:
+    """Records a second over every generation of the run, from rows in hand (as COPY's are):
+    writing with reference numbers and audit, and summaries; drawing the rows is not importing."""
+    return _rate(results, engine, ("writing", "summaries"))
+
+
+def generator_rate(results: dict[str, Any], engine: str) -> float | None:
+    """Records a second of the whole generator: drawing, writing and summaries."""
+    return _rate(results, engine, ("drawing", "writing", "summaries"))
 
 
 def bulk(results: dict[str, Any]) -> list[str]:
@@ -188,8 +204,9 @@ def bulk(results: dict[str, Any]) -> list[str]:
         "",
         "Growing the register to each size: drawing the records (Python), writing them (executemany on SQLite, "
         "COPY on PostgreSQL, one transaction per chunk of 100,000 records with the reference counters and one "
-        "audit event per province and chunk), then rebuilding every summary inside the database. Seconds; rates "
-        "in records a second.",
+        "audit event per province and chunk) and, in the same transaction, adding the chunk's records to the "
+        "summaries inside the database. Seconds; rates in records a second. The import rate leaves out drawing "
+        "(its rows are in hand, as COPY's are); the generator's rate counts everything.",
         "",
     ]
     rows = []
@@ -209,7 +226,7 @@ def bulk(results: dict[str, Any]) -> list[str]:
                     f"{g['drawing']:.1f}",
                     f"{g['writing']:.1f}",
                     f"{g['summaries']:.1f}",
-                    n(g["rate_without_summaries"]),
+                    n(g["records"] / (g["writing"] + g["summaries"])),
                     n(g["rate"]),
                     f"{g['events']} events, {'intact' if g['chain_intact'] else '**broken**'} "
                     f"({g['chain_seconds']:.1f} s)",
@@ -224,8 +241,8 @@ def bulk(results: dict[str, Any]) -> list[str]:
             "Drawing",
             "Writing",
             "Summaries",
-            "Rate without summaries",
-            "Rate with summaries",
+            "Import rate (writing and summaries)",
+            "Generator rate (everything)",
             "Audit chain",
             "Summaries = records",
         ],
@@ -240,16 +257,13 @@ def bulk(results: dict[str, Any]) -> list[str]:
         if raw is None:
             continue
         rate = import_rate(results, engine)
-        sizes = results["engines"][engine]["sizes"].values()
-        without = sum(e["generate"]["records"] for e in sizes) / sum(
-            e["generate"]["drawing"] + e["generate"]["writing"] for e in sizes
-        )
+        without = _rate(results, engine, ("writing",))
         rows.append(
             [
                 label,
                 f"{raw['method']}: {n(raw['rate'])} ({n(raw['rows'])} rows)",
                 r(rate / copy if rate and copy else None),
-                r(without / copy if copy else None),
+                r(without / copy if without and copy else None),
                 r(rate / raw["rate"] if rate else None),
             ]
         )

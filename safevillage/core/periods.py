@@ -217,3 +217,10 @@ def local_date(moment: datetime.datetime) -> datetime.date:
     """The date of an aware datetime in the reporting time zone (``TIME_ZONE``,
     Asia/Phnom_Penh), whatever time zone a request has activated."""
     return moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def local_month(moment: datetime.datetime) -> int:
+    """The month (YYYYMM) of an aware datetime in the reporting time zone, whatever time zone
+    the current request has activated."""
+    day = local_date(moment)
+    return day.year * 100 + day.month

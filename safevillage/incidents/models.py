@@ -9,11 +9,13 @@ the same transaction. Nothing is deleted: a record entered in error is *withdraw
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from safevillage.core.periods import local_month
 
 if TYPE_CHECKING:
     from safevillage.accounts.scoping import AnyUser
@@ -131,6 +133,9 @@ class Incident(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     first_action_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Local month of closed_at as YYYYMM, stored for the same reason as period_month: the
+    # "closed in the period" figures group on it.
+    closed_month = models.PositiveIntegerField(null=True, blank=True, editable=False)
     reopened_count = models.PositiveSmallIntegerField(default=0)
     # The level of place the record was escalated to (2 district, 1 province, 0 national); null: not escalated.
     escalated_to_level = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -188,6 +193,17 @@ class Incident(models.Model):
                 name="incident_period_month_valid",
                 condition=models.Q(period_month__gte=197901, period_month__lte=299912),
             ),
+            models.CheckConstraint(
+                name="incident_closed_month_with_closed_at",
+                condition=models.Q(closed_at__isnull=True, closed_month__isnull=True)
+                # isnull=False too: a CHECK that evaluates to NULL passes.
+                | models.Q(
+                    closed_at__isnull=False,
+                    closed_month__isnull=False,
+                    closed_month__gte=197901,
+                    closed_month__lte=299912,
+                ),
+            ),
             # Beyond MAX_CASUALTIES in one record is a typing error (intake refuses it with a message).
             models.CheckConstraint(
                 name="incident_casualties_plausible",
@@ -203,6 +219,14 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # closed_month follows closed_at on every save, so no path can set one without the other.
+        self.closed_month = local_month(self.closed_at) if self.closed_at is not None else None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "closed_at" in update_fields and "closed_month" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "closed_month"]
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

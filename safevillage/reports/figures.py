@@ -1,16 +1,18 @@
 """Reading counters for a place and periods from the summaries (never from the register),
 plus the two things summaries cannot hold: population, and records overdue *now*.
 
-A place is a code prefix ("" is the whole country). Months, or any period at a village, read
-the village x month grain; quarters, semesters and years at a commune or above read the
-commune x quarter grain.
+A place is a code prefix ("" is the whole country). Months read the commune x month grain,
+quarters, semesters and years the commune x quarter grain; a village, below both grains, is
+read from the register with the summaries' own rules (``rebuild.village_cases``).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -18,7 +20,10 @@ from safevillage.core.periods import Period, PeriodKind
 from safevillage.places.codes import under
 from safevillage.places.models import Level, Place
 from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain
+from safevillage.reports.rebuild import village_cases, village_channels
 from safevillage.reports.summary import quarter_key
+
+VILLAGE_CODE_LENGTH = 8
 
 
 @dataclass
@@ -42,7 +47,7 @@ class Counts:
 
 def grain_for(place_code: str, period: Period) -> tuple[Grain, int, int]:
     """The summary grain that answers (place, period), and the range of period keys to read."""
-    if period.kind == PeriodKind.MONTH or len(place_code) == 8:
+    if period.kind == PeriodKind.MONTH or len(place_code) == VILLAGE_CODE_LENGTH:
         return Grain.MONTH, period.first_month, period.last_month
     return Grain.QUARTER, quarter_key(period.first_month), quarter_key(period.last_month)
 
@@ -65,10 +70,18 @@ def _period_filter(place_code: str, periods: list[Period]) -> tuple[Grain, Q, di
 def case_counts(place_code: str, periods: list[Period], basis: Basis) -> dict[Period, dict[int, Counts]]:
     """Counters by category for each period, in one query."""
     grain, period_q, owners = _period_filter(place_code, periods)
-    rows = CaseSummary.objects.filter(period_q, basis=basis, grain=grain)
-    if place_code:
-        rows = rows.filter(under("place_code", place_code))
-    totals = rows.values("period_key", "category_id").annotate(**{f"s_{m}": Sum(m) for m in MEASURES}).order_by()
+    totals: Iterable[dict[str, Any]]
+    if len(place_code) == VILLAGE_CODE_LENGTH:
+        first, last = min(owners), max(owners)
+        totals = [
+            {"period_key": row["k_period"], "category_id": row["category_id"], **{f"s_{m}": row[m] for m in MEASURES}}
+            for row in village_cases(place_code, basis, first, last)
+        ]
+    else:
+        rows = CaseSummary.objects.filter(period_q, basis=basis, grain=grain)
+        if place_code:
+            rows = rows.filter(under("place_code", place_code))
+        totals = rows.values("period_key", "category_id").annotate(**{f"s_{m}": Sum(m) for m in MEASURES}).order_by()
     out: dict[Period, dict[int, Counts]] = {period: {} for period in periods}
     for row in totals:
         counts = Counts(**{m: int(row[f"s_{m}"] or 0) for m in MEASURES})
@@ -80,11 +93,19 @@ def case_counts(place_code: str, periods: list[Period], basis: Basis) -> dict[Pe
 
 def channel_counts(place_code: str, periods: list[Period]) -> dict[Period, dict[str, int]]:
     grain, period_q, owners = _period_filter(place_code, periods)
-    rows = ChannelSummary.objects.filter(period_q, grain=grain)
-    if place_code:
-        rows = rows.filter(under("place_code", place_code))
+    totals: Iterable[dict[str, Any]]
+    if len(place_code) == VILLAGE_CODE_LENGTH:
+        totals = [
+            {"period_key": row["k_period"], "channel": row["channel"], "n": row["reported"]}
+            for row in village_channels(place_code, min(owners), max(owners))
+        ]
+    else:
+        rows = ChannelSummary.objects.filter(period_q, grain=grain)
+        if place_code:
+            rows = rows.filter(under("place_code", place_code))
+        totals = rows.values("period_key", "channel").annotate(n=Sum("reported")).order_by()
     out: dict[Period, dict[str, int]] = {period: {} for period in periods}
-    for row in rows.values("period_key", "channel").annotate(n=Sum("reported")).order_by():
+    for row in totals:
         for period in owners.get(row["period_key"], []):
             out[period][row["channel"]] = out[period].get(row["channel"], 0) + int(row["n"] or 0)
     return out

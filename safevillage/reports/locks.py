@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from safevillage.reports.models import LOCKING_STATUSES, ResultReport
-from safevillage.reports.summary import local_month
 
 if TYPE_CHECKING:
     from safevillage.incidents.models import Incident
@@ -55,6 +54,6 @@ def record_is_locked(incident: Incident) -> bool:
     """Whether an action may not change this record: its occurrence month, or its closure
     month when it is closed, lies in an approved period of its village or above."""
     months = [incident.period_month]
-    if incident.status == "closed" and incident.closed_at is not None:
-        months.append(local_month(incident.closed_at))
+    if incident.status == "closed" and incident.closed_month is not None:
+        months.append(incident.closed_month)
     return bool(locked_months(incident.place_code, months))

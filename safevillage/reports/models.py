@@ -6,10 +6,11 @@ transaction, so that a report at any scale reads a few thousand counters instead
 of records. ``rebuild_summaries`` recomputes them from the records and ``check_summaries``
 proves that they agree.
 
-Two grains are kept for each basis: village x month (any place, any period) and commune x
-quarter (quarters, semesters and years for a commune or anything above it: a national yearly
-report reads about 1,650 communes x 4 quarters x the categories, whatever the size of the
-register).
+Two grains are kept for each basis, both by commune: commune x month (months) and commune x
+quarter (quarters, semesters and years: a national yearly report reads about 1,650 communes x
+4 quarters x the categories, whatever the size of the register). A village's figures are
+read from the register itself, whose (place_code, period_month) index finds a village's few
+records at once; a village grain would hold about one summary row per record.
 
 A result report (2010 guideline, IV.3) is one row per place and period; it moves from the
 commune up: the commune submits, the district approves when all its communes have
@@ -39,8 +40,8 @@ class Basis(models.TextChoices):
 
 
 class Grain(models.TextChoices):
-    # place_code is a village (8 digits), period_key a month YYYYMM.
-    MONTH = "month", _("Village × month")
+    # place_code is a commune (6 digits), period_key a month YYYYMM.
+    MONTH = "month", _("Commune × month")
     # place_code is a commune (6 digits), period_key a quarter YYYYQ (20261 = 2026Q1).
     QUARTER = "quarter", _("Commune × quarter")
 

@@ -5,21 +5,22 @@ Both read the same GROUP BY queries over the register (``expected_*``), so the r
 path, once here in SQL. ``check_summaries`` comparing the two after real workloads is what
 keeps them honest.
 
+A village's figures come from the register through ``village_cases`` and
+``village_channels``, with the same counters.
+
 Both stream: rows come from the database ordered by key and are merged (check) or inserted
 in batches (rebuild), so memory stays flat at any size of register.
 """
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Substr
+from django.db.models.functions import Coalesce, Substr
 
 from safevillage.incidents.models import Incident
 from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain
@@ -55,33 +56,35 @@ def _quarter_of(month: models.Expression | F) -> models.Expression:
     return models.ExpressionWrapper(year * 10 + ((month - year * 100) - 1) / 3 + 1, output_field=models.IntegerField())
 
 
-def _closed_month() -> models.Expression:
-    # Cast: PostgreSQL's EXTRACT returns numeric, and the quarter arithmetic must be integer.
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    return Cast(
-        ExtractYear("closed_at", tzinfo=tz) * 100 + ExtractMonth("closed_at", tzinfo=tz),
-        output_field=models.IntegerField(),
-    )
+# An inclusive range of record ids: the records one bulk chunk added.
+IdRange = tuple[int, int] | None
 
 
-def expected_cases(basis: str, grain: str) -> models.QuerySet[Incident, dict[str, Any]]:
-    """The case summary rows the records imply, ordered by key."""
+def _counted(ids: IdRange) -> Any:
     # Any: the type checker's plugin cannot follow the annotated key names.
     records: Any = Incident.objects.counted()
+    return records if ids is None else records.filter(id__gte=ids[0], id__lte=ids[1])
+
+
+def _by_basis(basis: str, ids: IdRange = None) -> tuple[Any, F, dict[str, Any]]:
+    """The records a basis counts, the month it counts them in, and its counters."""
+    records = _counted(ids)
+    aggregates = _case_aggregates()
     if basis == Basis.OCCURRED:
-        month: models.Expression | F = F("period_month")
-    else:
-        records = records.filter(_CLOSED, closed_at__isnull=False)
-        month = _closed_month()
+        return records, F("period_month"), aggregates
+    # Closures are not "reported" or "open" in their closing month.
+    aggregates["reported"] = Value(0)
+    aggregates["open"] = Value(0)
+    return records.filter(_CLOSED, closed_month__isnull=False), F("closed_month"), aggregates
+
+
+def expected_cases(basis: str, grain: str, ids: IdRange = None) -> models.QuerySet[Incident, dict[str, Any]]:
+    """The case summary rows the records (or the records of ``ids``) imply, ordered by key."""
+    records, month, aggregates = _by_basis(basis, ids)
     if grain == Grain.MONTH:
-        records = records.annotate(k_place=F("place_code"), k_period=month)
+        records = records.annotate(k_place=Substr("place_code", 1, 6), k_period=month)
     else:
         records = records.annotate(k_place=Substr("place_code", 1, 6), k_period=_quarter_of(month))
-    aggregates = _case_aggregates()
-    if basis == Basis.CLOSED:
-        # Closures are not "reported" or "open" in their closing month.
-        aggregates["reported"] = Value(0)
-        aggregates["open"] = Value(0)
     return (
         records.values("k_place", "k_period", "category_id")
         .annotate(**aggregates)
@@ -89,16 +92,43 @@ def expected_cases(basis: str, grain: str) -> models.QuerySet[Incident, dict[str
     )
 
 
-def expected_channels(grain: str) -> models.QuerySet[Incident, dict[str, Any]]:
-    records: Any = Incident.objects.counted()
+def expected_channels(grain: str, ids: IdRange = None) -> models.QuerySet[Incident, dict[str, Any]]:
+    records = _counted(ids)
     if grain == Grain.MONTH:
-        records = records.annotate(k_place=F("place_code"), k_period=F("period_month"))
+        records = records.annotate(k_place=Substr("place_code", 1, 6), k_period=F("period_month"))
     else:
         records = records.annotate(k_place=Substr("place_code", 1, 6), k_period=_quarter_of(F("period_month")))
     return (
         records.values("k_place", "k_period", "channel")
         .annotate(reported=Count("id"))
         .order_by("k_place", "k_period", "channel")
+    )
+
+
+def village_cases(village_code: str, basis: str, first: int, last: int) -> models.QuerySet[Incident, dict[str, Any]]:
+    """One village's counters by month (``k_period``) and category, read from the register
+    with the summaries' own rules: there is no village grain (its few records a month are
+    found through the (place_code, period_month) index)."""
+    records, month, aggregates = _by_basis(basis)
+    return (
+        records.filter(place_code=village_code)
+        .annotate(k_period=month)
+        .filter(k_period__gte=first, k_period__lte=last)
+        .values("k_period", "category_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+
+
+def village_channels(village_code: str, first: int, last: int) -> models.QuerySet[Incident, dict[str, Any]]:
+    """One village's records by month (``k_period``) and channel, from the register."""
+    return (
+        Incident.objects.counted()
+        .filter(place_code=village_code, period_month__gte=first, period_month__lte=last)
+        .annotate(k_period=F("period_month"))
+        .values("k_period", "channel")
+        .annotate(reported=Count("id"))
+        .order_by()
     )
 
 

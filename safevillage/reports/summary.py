@@ -17,15 +17,13 @@ PostgreSQL), so concurrent actions never lose an increment and no row is read fi
 
 from __future__ import annotations
 
-import datetime
-import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import connection, models
 
+from safevillage.core.periods import local_month
 from safevillage.incidents.models import OPEN_STATUSES
 from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain
 
@@ -55,13 +53,6 @@ class SummaryRow:
         return not self.outcome
 
 
-def local_month(moment: datetime.datetime) -> int:
-    """The month (YYYYMM) of an aware datetime in the reporting time zone (Asia/Phnom_Penh),
-    whatever time zone the current request has activated."""
-    local = moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    return local.year * 100 + local.month
-
-
 def quarter_key(month: int) -> int:
     """YYYYMM → YYYYQ (202605 → 20262)."""
     year, m = divmod(month, 100)
@@ -73,6 +64,7 @@ def summary_row(incident: Incident) -> SummaryRow | None:
     if incident.status == "withdrawn":
         return None
     closed = incident.status not in OPEN_STATUSES
+    # From closed_at, not the stored closed_month: an action computes this row before it saves.
     closed_month = local_month(incident.closed_at) if closed and incident.closed_at is not None else None
     return SummaryRow(
         place_code=incident.place_code,
@@ -112,18 +104,18 @@ def contributions(row: SummaryRow) -> list[tuple[_Key, Counter[str]]]:
     commune = row.place_code[:6]
     out: list[tuple[_Key, Counter[str]]] = []
     occurred = _case_counters(row, Basis.OCCURRED)
-    out.append((("case", (Basis.OCCURRED, Grain.MONTH, row.place_code, row.period_month, row.category_id)), occurred))
+    out.append((("case", (Basis.OCCURRED, Grain.MONTH, commune, row.period_month, row.category_id)), occurred))
     out.append(
         (("case", (Basis.OCCURRED, Grain.QUARTER, commune, quarter_key(row.period_month), row.category_id)), occurred)
     )
     if row.closed_month is not None:
         closed = _case_counters(row, Basis.CLOSED)
-        out.append((("case", (Basis.CLOSED, Grain.MONTH, row.place_code, row.closed_month, row.category_id)), closed))
+        out.append((("case", (Basis.CLOSED, Grain.MONTH, commune, row.closed_month, row.category_id)), closed))
         out.append(
             (("case", (Basis.CLOSED, Grain.QUARTER, commune, quarter_key(row.closed_month), row.category_id)), closed)
         )
     reported: Counter[str] = Counter(reported=1)
-    out.append((("channel", (Grain.MONTH, row.place_code, row.period_month, row.channel)), reported))
+    out.append((("channel", (Grain.MONTH, commune, row.period_month, row.channel)), reported))
     out.append((("channel", (Grain.QUARTER, commune, quarter_key(row.period_month), row.channel)), reported))
     return out
 
@@ -147,15 +139,19 @@ _TABLES: dict[str, tuple[type[models.Model], tuple[str, ...], tuple[str, ...]]] 
 }
 
 
-def _upsert(table: str, key: tuple[object, ...], changes: dict[str, int]) -> None:
+def _upsert(table: str, rows: list[tuple[tuple[object, ...], dict[str, int]]]) -> None:
+    """Add ``rows`` (key, counter changes) to ``table`` in one statement."""
     model, key_columns, measures = _TABLES[table]
     qn = connection.ops.quote_name
     db_table = qn(model._meta.db_table)
     columns = [qn(c) for c in key_columns] + [qn(m) for m in measures]
-    values: list[Any] = [str(v) if isinstance(v, str) else v for v in key] + [changes.get(m, 0) for m in measures]
-    updates = ", ".join(f"{qn(m)} = {db_table}.{qn(m)} + excluded.{qn(m)}" for m in measures if changes.get(m))
+    values: list[Any] = []
+    for key, changes in rows:
+        values += [str(v) if isinstance(v, str) else v for v in key] + [changes.get(m, 0) for m in measures]
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    updates = ", ".join(f"{qn(m)} = {db_table}.{qn(m)} + excluded.{qn(m)}" for m in measures)
     sql = (
-        f"INSERT INTO {db_table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608  # nosec B608
+        f"INSERT INTO {db_table} ({', '.join(columns)}) VALUES {', '.join([marks] * len(rows))} "  # noqa: S608  # nosec B608
         f"ON CONFLICT ({', '.join(qn(c) for c in key_columns)}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
@@ -169,7 +165,11 @@ def apply_change(before: SummaryRow | None, after: SummaryRow | None) -> None:
         return
     if not connection.in_atomic_block:
         raise RuntimeError("apply_change must be called inside the action's transaction.atomic()")
-    # A fixed order of keys, so two transactions touching the same counters lock them in the
-    # same order (no deadlock on PostgreSQL).
+    # One statement per table. Keys in a fixed order, so two transactions touching the same
+    # counters lock them in the same order (no deadlock on PostgreSQL); the keys of one change
+    # are distinct, as one INSERT … ON CONFLICT requires.
+    by_table: dict[str, list[tuple[tuple[object, ...], dict[str, int]]]] = {}
     for (table, key), changes in sorted(deltas(before, after).items(), key=lambda item: repr(item[0])):
-        _upsert(table, key, changes)
+        by_table.setdefault(table, []).append((key, changes))
+    for table, rows in sorted(by_table.items()):
+        _upsert(table, rows)

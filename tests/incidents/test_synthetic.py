@@ -12,12 +12,13 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import translation
 
 from safevillage.audit.models import AuditEvent
 from safevillage.audit.verify import verify_chain
+from safevillage.core.periods import local_month
 from safevillage.incidents.models import Incident, ReferenceCounter
 from safevillage.incidents.references import REFERENCE_PATTERN, next_reference
 from safevillage.incidents.synthetic import Plan, SyntheticError, generate
@@ -89,6 +90,18 @@ def test_an_audit_event_names_the_reference_range_of_each_district(register):
 @pytest.mark.django_db
 def test_the_summaries_equal_the_records_after_a_run(register):
     assert list(differences()) == []
+
+
+@pytest.mark.django_db
+def test_every_closure_month_is_the_local_month_of_its_closing_time(register):
+    closed = Incident.objects.filter(closed_at__isnull=False).values_list("closed_at", "closed_month")
+    assert len(closed) > 1_000
+    assert [month for at, month in closed if month != local_month(at)] == []
+    assert not Incident.objects.filter(closed_at__isnull=True, closed_month__isnull=False).exists()
+    # The database itself refuses a closing time without its month (a CHECK that is NULL passes).
+    record = Incident.objects.filter(closed_at__isnull=False).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Incident.objects.filter(pk=record.pk).update(closed_month=None)
 
 
 @pytest.mark.django_db

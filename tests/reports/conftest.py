@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from safevillage.core.periods import local_month
 from safevillage.incidents.models import Incident
 from safevillage.places.models import Level, Place, PopulationSource, UnitType
 from safevillage.policy.models import Category
@@ -86,6 +87,8 @@ def build(
         acknowledged_at=reported + datetime.timedelta(hours=1) if status != "received" else None,
         first_action_at=reported + datetime.timedelta(hours=2) if status != "received" else None,
         closed_at=closed if status == "closed" else None,
+        # Set here too: bulk_create does not call save(), which keeps it in step.
+        closed_month=local_month(closed) if status == "closed" and closed is not None else None,
     )
 
 

@@ -87,11 +87,28 @@ def test_the_closure_month_is_the_local_month(make_record):
     assert list(differences()) == []
 
 
+def test_the_month_grain_is_by_commune_and_a_village_is_read_from_the_register(make_record):
+    """Two villages of one commune share one month counter; each village's own figure comes
+    from its records, with the same rules."""
+    from safevillage.core.periods import Period
+    from safevillage.reports.figures import case_counts
+
+    make_record("14030501", "theft", local(2025, 1, 10))
+    make_record("14030502", "theft", local(2025, 1, 10), status="closed", outcome="mediated")
+    [row] = CaseSummary.objects.filter(basis=Basis.OCCURRED, grain=Grain.MONTH)
+    assert (row.place_code, row.reported, row.open, row.closed) == ("140305", 2, 1, 1)
+    january = Period.parse("202501")
+    [village] = case_counts("14030502", [january], Basis.OCCURRED)[january].values()
+    assert (village.reported, village.open, village.closed, village.mediated) == (1, 0, 1, 1)
+    [commune] = case_counts("140305", [january], Basis.OCCURRED)[january].values()
+    assert (commune.reported, commune.open, commune.closed) == (2, 1, 1)
+
+
 def test_deltas_of_a_transition_touch_only_what_changed():
     before = SummaryRow("14030501", 202501, 7, "phone", "", "", None, 0)
     after = SummaryRow("14030501", 202501, 7, "phone", "mediated", "", 202502, 0)
     changes = deltas(before, after)
-    occurred = changes[("case", (Basis.OCCURRED, Grain.MONTH, "14030501", 202501, 7))]
+    occurred = changes[("case", (Basis.OCCURRED, Grain.MONTH, "140305", 202501, 7))]
     assert occurred == {"open": -1, "closed": 1, "mediated": 1}
     # The channel counters do not move: the record was and is one phone record.
     assert not any(table == "channel" for table, _ in changes)
@@ -101,10 +118,10 @@ def test_casualties_added_at_closure_move_only_the_casualty_counters():
     before = SummaryRow("14030501", 202501, 7, "phone", "", "", None, 0, deaths=0, injuries=2)
     after = SummaryRow("14030501", 202501, 7, "phone", "mediated", "", 202502, 0, deaths=1, injuries=1)
     changes = deltas(before, after)
-    occurred = changes[("case", (Basis.OCCURRED, Grain.MONTH, "14030501", 202501, 7))]
+    occurred = changes[("case", (Basis.OCCURRED, Grain.MONTH, "140305", 202501, 7))]
     assert occurred == {"open": -1, "closed": 1, "mediated": 1, "deaths": 1, "injuries": -1}
     # Counted under the closure month too, like arrests.
-    closure = changes[("case", (Basis.CLOSED, Grain.MONTH, "14030501", 202502, 7))]
+    closure = changes[("case", (Basis.CLOSED, Grain.MONTH, "140305", 202502, 7))]
     assert closure == {"closed": 1, "mediated": 1, "deaths": 1, "injuries": 1}
 
 

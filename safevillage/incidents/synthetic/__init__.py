@@ -30,9 +30,10 @@ which also takes the reference numbers from ``ReferenceCounter`` under its lock,
 counters on, and appends **one audit event per province and chunk** ("synthetic.generate":
 seed, chunk, record count, id range and each district's reference range) rather than one per
 record: the chain stays intact and says exactly what was generated, while an event per record
-would double the writes. The report summaries are rebuilt from the register at the end, inside
-the database (``reports.bulk_rebuild``, the same rows as ``rebuild_summaries``); until then
-they lag behind the chunks already written.
+would double the writes. Each chunk's records are also added to the report summaries in the
+same transaction, by the database (``reports.bulk_rebuild.add_records``: the rows
+``rebuild_summaries`` would give), so the register and its counters never disagree, even when
+a run is interrupted; the cost follows the records added, not the size of the register.
 
 The package: ``calibration`` (the figures), ``plan`` (what to generate), ``inputs`` (places
 and categories), ``draw`` (the records), ``write`` (chunks, counters, audit); ``generate``
@@ -90,26 +91,29 @@ def generate(
     plan: Plan,
     *,
     now: datetime.datetime | None = None,
-    rebuild_summaries: bool = True,
+    summaries: bool = True,
     progress: Callable[[Result], None] | None = None,
 ) -> Result:
-    """Generate ``plan.incidents`` records, commit them chunk by chunk with their audit
-    events, then rebuild the report summaries. Raises SyntheticError before writing anything
-    when the gazetteer or the policy is missing."""
-    from safevillage.reports.bulk_rebuild import rebuild_in_database, summary_models
+    """Generate ``plan.incidents`` records and commit them chunk by chunk with their audit
+    events and, unless ``summaries`` is False, their report counters. Raises SyntheticError
+    before writing anything when the gazetteer or the policy is missing."""
+    from safevillage.reports.bulk_rebuild import summary_models
 
     as_of = as_of_for(plan, now)
     generator = prepare(plan, as_of)
     casualties = casualty_columns()
-    writer = Writer(plan, casualties)
+    writer = Writer(plan, casualties, summaries=summaries)
     result = Result(as_of=as_of)
 
     buffer: list[Pending] = []
 
     def flush(chunk: list[Pending]) -> None:
         started = time.perf_counter()
+        summarising = writer.summary_seconds
         first_id, last_id, events = writer.write(chunk, result.chunks + 1)
-        result.writing += time.perf_counter() - started
+        summarised = writer.summary_seconds - summarising
+        result.writing += time.perf_counter() - started - summarised
+        result.summaries += summarised
         result.chunks += 1
         result.records += len(chunk)
         result.events += events
@@ -130,14 +134,12 @@ def generate(
         result.drawing += time.perf_counter() - started
         if buffer:
             flush(buffer)
-    if rebuild_summaries:
+    if connection.vendor == "postgresql":
+        # Fresh statistics: the planner would otherwise read millions of rows as a few.
         started = time.perf_counter()
-        rebuild_in_database()
-        if connection.vendor == "postgresql":
-            # Fresh statistics: the planner would otherwise read millions of rows as a few.
-            analysed: list[type[Model]] = [Incident, *summary_models()]
-            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in analysed)
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {tables}")
-        result.summaries = time.perf_counter() - started
+        analysed: list[type[Model]] = [Incident, *summary_models()]
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in analysed)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {tables}")
+        result.summaries += time.perf_counter() - started
     return result

@@ -105,6 +105,10 @@ CHANNELS: dict[str, dict[str, float]] = {
 # Hours from the event to the report (mean of an exponential): road accidents and patrol
 # finds are reported at once, complaints after days.
 REPORT_DELAY_HOURS = {"crime": 12.0, "drug": 2.0, "traffic": 1.0, "complaint": 48.0}
+# Hours from the report to its acknowledgement (mean of an exponential); first action after
+# this share of the category's first-action deadline (mean, at least a day's share).
+ACKNOWLEDGE_HOURS = 6.0
+ACTION_SHARE = 0.3
 # Median days from report to closure, and the share never closed (still open, overdue).
 CLOSE_MEDIAN_DAYS = {"crime": 20.0, "drug": 12.0, "traffic": 7.0, "complaint": 6.0}
 CLOSE_SIGMA = 0.8
@@ -112,6 +116,9 @@ NEVER_CLOSED = {"crime": 0.15, "drug": 0.04, "traffic": 0.02, "complaint": 0.05}
 WITHDRAWN = 0.01
 REOPENED = 0.015
 RECLOSED = 0.7
+# Days from the report to a withdrawal, and from a closure to a reopening (means).
+WITHDRAWAL_DAYS = 2.0
+REOPENING_DAYS = 10.0
 
 # Outcomes of closed records per kind of case; mediation is dropped where the category
 # forbids it. Non-crimes are never "solved" (a clearance is for crimes).

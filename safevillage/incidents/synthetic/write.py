@@ -1,10 +1,12 @@
 """Writing drawn records: one transaction per chunk with its reference numbers, the
-district counters moved on and one audit event per province."""
+district counters moved on, one audit event per province and the chunk's records added to
+the report summaries."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +18,7 @@ from safevillage.audit.log import record_events
 from safevillage.incidents.models import Incident, ReferenceCounter
 from safevillage.incidents.synthetic.draw import CONSTANT_COLUMNS, VARIABLE_COLUMNS, Pending
 from safevillage.incidents.synthetic.plan import Plan, SyntheticError
+from safevillage.reports.bulk_rebuild import add_records
 
 
 @dataclass
@@ -25,7 +28,8 @@ class Result:
     events: int = 0
     first_id: int | None = None
     last_id: int | None = None
-    # Wall-clock seconds: drawing records, writing them (with counters and audit), rebuilding summaries.
+    # Wall-clock seconds: drawing records, writing them (with counters and audit), adding them
+    # to the summaries.
     drawing: float = 0.0
     writing: float = 0.0
     summaries: float = 0.0
@@ -39,8 +43,11 @@ class Result:
 class Writer:
     """Writes chunks of drawn records, one transaction each."""
 
-    def __init__(self, plan: Plan, casualties: list[str]) -> None:
+    def __init__(self, plan: Plan, casualties: list[str], *, summaries: bool = True) -> None:
         self.plan = plan
+        # Whether each chunk adds its records to the report summaries, and the time it took.
+        self.summaries = summaries
+        self.summary_seconds = 0.0
         self.vendor = connection.vendor
         self.table = Incident._meta.db_table
         self.columns = [*VARIABLE_COLUMNS, *casualties, *CONSTANT_COLUMNS]
@@ -112,6 +119,10 @@ class Writer:
             )
             events = self._events(chunk, number, first_id, last_id, ranges)
             record_events(events)
+            if self.summaries:
+                started = time.perf_counter()
+                add_records(first_id, last_id)
+                self.summary_seconds += time.perf_counter() - started
         return first_id, last_id, len(events)
 
     def _events(

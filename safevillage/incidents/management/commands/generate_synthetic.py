@@ -32,7 +32,9 @@ class Command(BaseCommand):
             "--chunk", type=int, default=100_000, help="Records per transaction (default 100,000; more is faster)."
         )
         parser.add_argument(
-            "--no-summaries", action="store_true", help="Do not rebuild the summaries (run rebuild_summaries later)."
+            "--no-summaries",
+            action="store_true",
+            help="Do not add the records to the report summaries (run rebuild_summaries later).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -58,7 +60,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {result.records:,} records ({result.chunks} chunks)")
 
         try:
-            result = generate(plan, rebuild_summaries=not options["no_summaries"], progress=progress)
+            result = generate(plan, summaries=not options["no_summaries"], progress=progress)
         except SyntheticError as error:
             raise CommandError(str(error)) from None
         rate = result.records / result.seconds if result.seconds else 0.0
@@ -82,6 +84,4 @@ class Command(BaseCommand):
             }
         )
         if options["no_summaries"]:
-            self.stdout.write(
-                _("The summaries were not rebuilt: run manage.py rebuild_summaries before reading reports.")
-            )
+            self.stdout.write(_("The summaries were not kept: run manage.py rebuild_summaries before reading reports."))
