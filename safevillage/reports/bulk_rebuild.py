@@ -8,9 +8,9 @@ query is the very one ``rebuild`` and ``check_summaries`` read (``expected_cases
 where the rows go differs. The result is the same rows as ``rebuild()`` (``check_summaries``
 proves it after every bulk load in the tests).
 
-``add_records`` does the same for the records of one bulk chunk, adding to the counters
-already there (``INSERT … SELECT … ON CONFLICT DO UPDATE``), in the chunk's transaction: the
-cost follows the records added, not the size of the register.
+``add_records`` does the same for the records a bulk run added, adding to the counters
+already there (``INSERT … SELECT … ON CONFLICT DO UPDATE``): the cost follows the records
+added, not the size of the register.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from safevillage.reports.models import MEASURES, CaseSummary, ChannelSummary
-from safevillage.reports.rebuild import PARTS, IdRange, expected_cases, expected_channels
+from safevillage.reports.rebuild import PARTS, IdRanges, expected_cases, expected_channels
 
 
 def _insert_select(
@@ -57,7 +57,7 @@ def summary_models() -> tuple[type[models.Model], ...]:
     return (CaseSummary, ChannelSummary)
 
 
-def _write_parts(ids: IdRange) -> dict[str, int]:
+def _write_parts(ids: IdRanges) -> dict[str, int]:
     """Every part's rows for all records (into empty tables) or for the records of ``ids``
     (added to the counters already there)."""
     written: dict[str, int] = {}
@@ -92,10 +92,16 @@ def rebuild_in_database() -> dict[str, int]:
     return _write_parts(None)
 
 
-def add_records(first_id: int, last_id: int) -> dict[str, int]:
-    """Add the records with ids first_id..last_id, just inserted in bulk, to the summaries.
-    Must run in the transaction that inserted them, so that records and counters commit
-    together."""
+def add_records(ranges: list[tuple[int, int]]) -> dict[str, int]:
+    """Add the records of the id ranges (inclusive), just inserted in bulk, to the summaries,
+    in one pass per part: a counter is written once however many chunks touched it. Call it
+    in a transaction, so that every part or none is added."""
     if not connection.in_atomic_block:
-        raise RuntimeError("add_records must run in the transaction that inserted the records")
-    return _write_parts((first_id, last_id))
+        raise RuntimeError("add_records must run inside a transaction")
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return _write_parts(merged) if merged else {}

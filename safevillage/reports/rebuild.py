@@ -14,6 +14,8 @@ in batches (rebuild), so memory stays flat at any size of register.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -56,17 +58,19 @@ def _quarter_of(month: models.Expression | F) -> models.Expression:
     return models.ExpressionWrapper(year * 10 + ((month - year * 100) - 1) / 3 + 1, output_field=models.IntegerField())
 
 
-# An inclusive range of record ids: the records one bulk chunk added.
-IdRange = tuple[int, int] | None
+# Inclusive ranges of record ids, not empty: the records a bulk run added (None: every record).
+IdRanges = list[tuple[int, int]] | None
 
 
-def _counted(ids: IdRange) -> Any:
+def _counted(ids: IdRanges) -> Any:
     # Any: the type checker's plugin cannot follow the annotated key names.
     records: Any = Incident.objects.counted()
-    return records if ids is None else records.filter(id__gte=ids[0], id__lte=ids[1])
+    if ids is None:
+        return records
+    return records.filter(functools.reduce(operator.or_, (Q(id__gte=first, id__lte=last) for first, last in ids)))
 
 
-def _by_basis(basis: str, ids: IdRange = None) -> tuple[Any, F, dict[str, Any]]:
+def _by_basis(basis: str, ids: IdRanges = None) -> tuple[Any, F, dict[str, Any]]:
     """The records a basis counts, the month it counts them in, and its counters."""
     records = _counted(ids)
     aggregates = _case_aggregates()
@@ -78,7 +82,7 @@ def _by_basis(basis: str, ids: IdRange = None) -> tuple[Any, F, dict[str, Any]]:
     return records.filter(_CLOSED, closed_month__isnull=False), F("closed_month"), aggregates
 
 
-def expected_cases(basis: str, grain: str, ids: IdRange = None) -> models.QuerySet[Incident, dict[str, Any]]:
+def expected_cases(basis: str, grain: str, ids: IdRanges = None) -> models.QuerySet[Incident, dict[str, Any]]:
     """The case summary rows the records (or the records of ``ids``) imply, ordered by key."""
     records, month, aggregates = _by_basis(basis, ids)
     if grain == Grain.MONTH:
@@ -92,7 +96,7 @@ def expected_cases(basis: str, grain: str, ids: IdRange = None) -> models.QueryS
     )
 
 
-def expected_channels(grain: str, ids: IdRange = None) -> models.QuerySet[Incident, dict[str, Any]]:
+def expected_channels(grain: str, ids: IdRanges = None) -> models.QuerySet[Incident, dict[str, Any]]:
     records = _counted(ids)
     if grain == Grain.MONTH:
         records = records.annotate(k_place=Substr("place_code", 1, 6), k_period=F("period_month"))

@@ -23,6 +23,7 @@ from safevillage.incidents.models import Incident, ReferenceCounter
 from safevillage.incidents.references import REFERENCE_PATTERN, next_reference
 from safevillage.incidents.synthetic import Plan, SyntheticError, generate
 from safevillage.incidents.synthetic.calibration import CATEGORY_MIX, expected_shares
+from safevillage.incidents.synthetic.write import Writer
 from safevillage.policy.models import Category
 from safevillage.reports.rebuild import differences
 
@@ -89,6 +90,25 @@ def test_an_audit_event_names_the_reference_range_of_each_district(register):
 
 @pytest.mark.django_db
 def test_the_summaries_equal_the_records_after_a_run(register):
+    assert list(differences()) == []
+
+
+@pytest.mark.django_db
+def test_a_record_entered_between_two_chunks_is_counted_once(sokha, make_incident, monkeypatch):
+    """The run adds only its own chunks' ids to the summaries: a record entered through intake
+    between two chunks is already counted by its action."""
+    write = Writer.write
+
+    def write_then_intake(self: Writer, chunk: list, number: int) -> tuple[int, int, int]:
+        written = write(self, chunk, number)
+        if number == 1:
+            make_incident(sokha)
+        return written
+
+    monkeypatch.setattr(Writer, "write", write_then_intake)
+    result = generate(PLAN)
+    assert len(result.ranges) == PLAN.incidents // PLAN.chunk
+    assert Incident.objects.count() == PLAN.incidents + 1
     assert list(differences()) == []
 
 

@@ -30,10 +30,12 @@ which also takes the reference numbers from ``ReferenceCounter`` under its lock,
 counters on, and appends **one audit event per province and chunk** ("synthetic.generate":
 seed, chunk, record count, id range and each district's reference range) rather than one per
 record: the chain stays intact and says exactly what was generated, while an event per record
-would double the writes. Each chunk's records are also added to the report summaries in the
-same transaction, by the database (``reports.bulk_rebuild.add_records``: the rows
-``rebuild_summaries`` would give), so the register and its counters never disagree, even when
-a run is interrupted; the cost follows the records added, not the size of the register.
+would double the writes. At the end the run's records are added to the report summaries by
+the database, in one pass per summary table (``reports.bulk_rebuild.add_records``: the rows
+``rebuild_summaries`` would give), so each counter is written once and the cost follows the
+records added, not the size of the register. Until then the summaries lag behind the chunks
+already written; a run cut short leaves ``check_summaries`` to say so and
+``rebuild_summaries`` to repair it.
 
 The package: ``calibration`` (the figures), ``plan`` (what to generate), ``inputs`` (places
 and categories), ``draw`` (the records), ``write`` (chunks, counters, audit); ``generate``
@@ -49,7 +51,7 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -94,31 +96,29 @@ def generate(
     summaries: bool = True,
     progress: Callable[[Result], None] | None = None,
 ) -> Result:
-    """Generate ``plan.incidents`` records and commit them chunk by chunk with their audit
-    events and, unless ``summaries`` is False, their report counters. Raises SyntheticError
-    before writing anything when the gazetteer or the policy is missing."""
-    from safevillage.reports.bulk_rebuild import summary_models
+    """Generate ``plan.incidents`` records, commit them chunk by chunk with their audit
+    events, then, unless ``summaries`` is False, add them to the report summaries. Raises
+    SyntheticError before writing anything when the gazetteer or the policy is missing."""
+    from safevillage.reports.bulk_rebuild import add_records, summary_models
 
     as_of = as_of_for(plan, now)
     generator = prepare(plan, as_of)
     casualties = casualty_columns()
-    writer = Writer(plan, casualties, summaries=summaries)
+    writer = Writer(plan, casualties)
     result = Result(as_of=as_of)
 
     buffer: list[Pending] = []
 
     def flush(chunk: list[Pending]) -> None:
         started = time.perf_counter()
-        summarising = writer.summary_seconds
         first_id, last_id, events = writer.write(chunk, result.chunks + 1)
-        summarised = writer.summary_seconds - summarising
-        result.writing += time.perf_counter() - started - summarised
-        result.summaries += summarised
+        result.writing += time.perf_counter() - started
         result.chunks += 1
         result.records += len(chunk)
         result.events += events
         result.first_id = first_id if result.first_id is None else result.first_id
         result.last_id = last_id
+        result.ranges.append((first_id, last_id))
         if progress:
             progress(result)
 
@@ -134,12 +134,15 @@ def generate(
         result.drawing += time.perf_counter() - started
         if buffer:
             flush(buffer)
-    if connection.vendor == "postgresql":
-        # Fresh statistics: the planner would otherwise read millions of rows as a few.
         started = time.perf_counter()
-        analysed: list[type[Model]] = [Incident, *summary_models()]
-        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in analysed)
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {tables}")
-        result.summaries += time.perf_counter() - started
+        if summaries:
+            with transaction.atomic():
+                add_records(result.ranges)
+        if connection.vendor == "postgresql":
+            # Fresh statistics: the planner would otherwise read millions of rows as a few.
+            analysed: list[type[Model]] = [Incident, *summary_models()]
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in analysed)
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {tables}")
+        result.summaries = time.perf_counter() - started
     return result

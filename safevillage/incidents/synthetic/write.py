@@ -1,14 +1,12 @@
 """Writing drawn records: one transaction per chunk with its reference numbers, the
-district counters moved on, one audit event per province and the chunk's records added to
-the report summaries."""
+district counters moved on and one audit event per province."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
@@ -18,7 +16,6 @@ from safevillage.audit.log import record_events
 from safevillage.incidents.models import Incident, ReferenceCounter
 from safevillage.incidents.synthetic.draw import CONSTANT_COLUMNS, VARIABLE_COLUMNS, Pending
 from safevillage.incidents.synthetic.plan import Plan, SyntheticError
-from safevillage.reports.bulk_rebuild import add_records
 
 
 @dataclass
@@ -28,6 +25,8 @@ class Result:
     events: int = 0
     first_id: int | None = None
     last_id: int | None = None
+    # The id range of each chunk: other writers may insert between two chunks.
+    ranges: list[tuple[int, int]] = field(default_factory=list)
     # Wall-clock seconds: drawing records, writing them (with counters and audit), adding them
     # to the summaries.
     drawing: float = 0.0
@@ -43,11 +42,8 @@ class Result:
 class Writer:
     """Writes chunks of drawn records, one transaction each."""
 
-    def __init__(self, plan: Plan, casualties: list[str], *, summaries: bool = True) -> None:
+    def __init__(self, plan: Plan, casualties: list[str]) -> None:
         self.plan = plan
-        # Whether each chunk adds its records to the report summaries, and the time it took.
-        self.summaries = summaries
-        self.summary_seconds = 0.0
         self.vendor = connection.vendor
         self.table = Incident._meta.db_table
         self.columns = [*VARIABLE_COLUMNS, *casualties, *CONSTANT_COLUMNS]
@@ -119,10 +115,6 @@ class Writer:
             )
             events = self._events(chunk, number, first_id, last_id, ranges)
             record_events(events)
-            if self.summaries:
-                started = time.perf_counter()
-                add_records(first_id, last_id)
-                self.summary_seconds += time.perf_counter() - started
         return first_id, last_id, len(events)
 
     def _events(
