@@ -44,7 +44,7 @@ class CommuneRank:
 
 def _crime_counts(place_code: str, period: Period) -> dict[str, tuple[int, int]]:
     """Crimes and solved crimes of the period per commune code, in one query."""
-    # A month reads the village grain; any longer period the commune grain (figures.grain_for).
+    # A month reads the commune x month grain, any longer period commune x quarter (figures.grain_for).
     grain, first, last = grain_for(place_code, period)
     rows = CaseSummary.objects.filter(
         basis=Basis.OCCURRED,
@@ -55,7 +55,7 @@ def _crime_counts(place_code: str, period: Period) -> dict[str, tuple[int, int]]
     )
     if place_code:
         rows = rows.filter(under("place_code", place_code))
-    # Village codes at the month grain, commune codes already at the quarter grain.
+    # Commune codes at both grains.
     totals = (
         rows.annotate(commune=Substr("place_code", 1, 6))
         .values("commune")
