@@ -159,21 +159,20 @@ class VillagePick:
 
 @dataclass
 class Formatter:
-    """Epoch seconds (UTC) to the text the database reads for an aware datetime: Django's
-    SQLite form ("2026-04-14 03:05:00", naive UTC), or a timestamptz literal for COPY.
-    Strings per day and per second of the day, built once: formatting is the generator's
-    hottest path."""
+    """The text the database reads for an aware datetime, as the string of its day plus the
+    string of its minute: Django's SQLite form ("2026-04-14 03:05:00", naive UTC), or a
+    timestamptz literal for COPY. Built once: formatting is the generator's hottest path."""
 
     first_day: int
     suffix: str
     days: list[str] = field(default_factory=list)
-    times: list[str] = field(default_factory=list)
+    minutes: list[str] = field(default_factory=list)
     # YYYYMM of each day, by the same index: the local month of a UTC minute t (from the first
     # day) is months[(t + local offset) // DAY_MINUTES].
     months: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.times = [f"{s // HOUR:02d}:{s // 60 % 60:02d}:{s % 60:02d}{self.suffix}" for s in range(DAY)]
+        self.minutes = [f"{m // 60:02d}:{m % 60:02d}:00{self.suffix}" for m in range(DAY_MINUTES)]
 
     def extend(self, last_day: int) -> None:
         start = self.first_day + len(self.days)
@@ -181,9 +180,6 @@ class Formatter:
             date = datetime.datetime.fromtimestamp(day * DAY, datetime.UTC)
             self.days.append(date.strftime("%Y-%m-%d "))
             self.months.append(date.year * 100 + date.month)
-
-    def __call__(self, ts: int) -> str:
-        return self.days[ts // DAY - self.first_day] + self.times[ts % DAY]
 
 
 # The columns written; the rest keep their default (NULL, or the db_default of a later field).
@@ -303,7 +299,7 @@ class Generator:
         }
         # The strings of each minute of the day, and of the days shifted by a deadline's days
         # (built on first use).
-        self.minutes = formatter.times[::MINUTE]
+        self.minutes = formatter.minutes
         self.due: dict[int, list[str]] = {}
         # Minutes from UTC to the reporting time zone, for closed_month. Asia/Phnom_Penh has
         # kept UTC+7 all year since 1979; a test compares every closed_month with closed_at.
