@@ -55,13 +55,9 @@ def _crime_counts(place_code: str, period: Period) -> dict[str, tuple[int, int]]
     )
     if place_code:
         rows = rows.filter(under("place_code", place_code))
-    # Commune codes at both grains.
-    totals = (
-        rows.annotate(commune=Substr("place_code", 1, 6))
-        .values("commune")
-        .annotate(crimes=Sum("reported"), solved=Sum("solved"))
-    )
-    return {row["commune"]: (int(row["crimes"] or 0), int(row["solved"] or 0)) for row in totals.order_by()}
+    # Both grains are by commune: the summary's place is the commune.
+    totals = rows.values("place_code").annotate(crimes=Sum("reported"), solved=Sum("solved"))
+    return {row["place_code"]: (int(row["crimes"] or 0), int(row["solved"] or 0)) for row in totals.order_by()}
 
 
 def _populations(place_code: str, communes: dict[str, int | None]) -> dict[str, int | None]:
