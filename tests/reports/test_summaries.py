@@ -91,7 +91,7 @@ def test_the_month_grain_is_by_commune_and_a_village_is_read_from_the_register(m
     """Two villages of one commune share one month counter; each village's own figure comes
     from its records, with the same rules."""
     from safevillage.core.periods import Period
-    from safevillage.reports.figures import case_counts
+    from safevillage.reports.figures import case_counts, channel_counts
 
     make_record("14030501", "theft", local(2025, 1, 10))
     make_record("14030502", "theft", local(2025, 1, 10), status="closed", outcome="mediated")
@@ -102,6 +102,9 @@ def test_the_month_grain_is_by_commune_and_a_village_is_read_from_the_register(m
     assert (village.reported, village.open, village.closed, village.mediated) == (1, 0, 1, 1)
     [commune] = case_counts("140305", [january], Basis.OCCURRED)[january].values()
     assert (commune.reported, commune.open, commune.closed) == (2, 1, 1)
+    # Channels too: the village from its records, the commune from its counter.
+    assert sum(channel_counts("14030502", [january])[january].values()) == 1
+    assert sum(channel_counts("140305", [january])[january].values()) == 2
 
 
 def test_deltas_of_a_transition_touch_only_what_changed():
