@@ -151,6 +151,9 @@ class Place(models.Model):
         ordering = ["code"]
         verbose_name = _("place")
         verbose_name_plural = _("places")
+        # Every place of a level under a code prefix (all the communes of a province) in code
+        # order, without reading the other levels' rows.
+        indexes = [models.Index(fields=["level", "code"], name="place_by_level_and_code")]
         constraints = [
             models.CheckConstraint(
                 name="place_code_length_fits_level",
