@@ -1,12 +1,17 @@
 """Rebuilding the summaries inside the database, for registers of national size.
 
 ``rebuild.rebuild`` streams every summary row through Python and inserts it back: at ten
-million records that is tens of millions of rows and most of an hour. Here each part of
-``rebuild.PARTS`` is one ``INSERT INTO summary … SELECT … FROM (<the part's query>)``: the
-query is the very one ``rebuild`` and ``check_summaries`` read (``expected_cases`` /
-``expected_channels``), compiled by Django, so the counting rules stay written once; only
-where the rows go differs. The result is the same rows as ``rebuild()`` (``check_summaries``
-proves it after every bulk load in the tests).
+million records that is tens of millions of rows and most of an hour. Here the database
+does the counting and the writing, with ``INSERT INTO summary … SELECT``.
+
+The records are read three times, once per month grain: the case summaries by month of
+occurrence, by month of closure, and the channels. Each of these reads is the very query
+``rebuild`` and ``check_summaries`` use (``expected_cases`` / ``expected_channels``),
+compiled by Django, so the counting rules stay written once; its rows go into a scratch
+table, which is copied into the month grain and added up into the quarter grain (and, for
+occurrence, into the crime summary), instead of reading the records again for each. The
+result is the same rows as ``rebuild()``: ``check_summaries``, which recounts every part
+from the records, proves it after every bulk load in the tests.
 
 ``add_records`` does the same for the records a bulk run added, adding to the counters
 already there (``INSERT … SELECT … ON CONFLICT DO UPDATE``): the cost follows the records
@@ -15,80 +20,143 @@ added, not the size of the register.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models, transaction
 
-from safevillage.reports.models import MEASURES, CaseSummary, ChannelSummary
-from safevillage.reports.rebuild import PARTS, IdRanges, expected_cases, expected_channels
+from safevillage.policy.models import Category
+from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, CrimeSummary, Grain
+from safevillage.reports.rebuild import IdRanges, expected_cases, expected_channels
 
-
-def _insert_select(
-    model: type[models.Model],
-    fixed: dict[str, str],
-    mapped: dict[str, str],
-    query: models.QuerySet[Any, Any],
-    add_to: tuple[str, ...] = (),
-) -> int:
-    """INSERT the rows of ``query`` into ``model``'s table: ``fixed`` columns take constant
-    values, ``mapped`` columns take the query's named columns. With ``add_to`` (the table's key
-    columns), a row whose key exists is added to the existing counters instead."""
-    qn = connection.ops.quote_name
-    sql, params = query.order_by().query.sql_with_params()
-    columns = [*fixed, *mapped]
-    selected = ["%s"] * len(fixed) + [f"part.{qn(source)}" for source in mapped.values()]
-    statement = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608  # nosec B608
-        f"SELECT {', '.join(selected)} FROM ({sql}) part"
-    )
-    if add_to:
-        table = qn(model._meta.db_table)
-        measures = [c for c in mapped if c not in add_to]
-        updates = ", ".join(f"{qn(m)} = {table}.{qn(m)} + excluded.{qn(m)}" for m in measures)
-        # "WHERE true": SQLite cannot otherwise tell the upsert's ON from a join's. Only quoted
-        # column names of the model go into the text.
-        statement += f" WHERE true ON CONFLICT ({', '.join(qn(c) for c in add_to)}) DO UPDATE SET {updates}"  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*fixed.values(), *params])
-        return cursor.rowcount
+SCRATCH = "summary_scratch"
+# YYYYMM -> YYYYQ in integer arithmetic (the operators, unlike Django's MOD on SQLite, are
+# native integer arithmetic on both databases). "%%": the statement is run with parameters.
+QUARTER_OF_K_PERIOD = "(k_period / 100) * 10 + ((k_period %% 100) - 1) / 3 + 1"
 
 
 def summary_models() -> tuple[type[models.Model], ...]:
-    return (CaseSummary, ChannelSummary)
+    return (CaseSummary, ChannelSummary, CrimeSummary)
+
+
+@contextmanager
+def _scratch(query: models.QuerySet[Any, Any]) -> Iterator[None]:
+    """The rows of ``query`` in a temporary table ``SCRATCH``, for the length of the block."""
+    sql, params = query.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {SCRATCH} AS SELECT * FROM ({sql}) part", params)  # noqa: S608  # nosec B608
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {SCRATCH}")
+
+
+def _insert(
+    model: type[models.Model],
+    fixed: dict[str, str],
+    key: dict[str, str],
+    measures: dict[str, str],
+    *,
+    where: str = "true",
+    group: bool = False,
+    add: bool,
+) -> int:
+    """INSERT into ``model``'s table the rows of the scratch table: ``fixed`` columns take
+    constant values, ``key`` and ``measures`` columns the SQL expressions given; with
+    ``group``, rows are added up by the key's expressions. With ``add``, a row whose key
+    exists is added to the existing counters instead."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    columns = ", ".join(qn(c) for c in [*fixed, *key, *measures])
+    sums = [f"SUM({e})" if group else e for e in measures.values()]
+    selected = ", ".join(["%s"] * len(fixed) + [*key.values(), *sums])
+    # Only quoted column names of the models and fixed expressions go into the text.
+    statement = f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {SCRATCH} WHERE {where}"  # noqa: S608  # nosec B608
+    if group:
+        statement += f" GROUP BY {', '.join(key.values())}"
+    if add:
+        # The WHERE clause is there even when true: SQLite cannot otherwise tell the upsert's
+        # ON from a join's.
+        conflict = ", ".join(qn(c) for c in [*fixed, *key])
+        updates = ", ".join(f"{qn(m)} = {table}.{qn(m)} + excluded.{qn(m)}" for m in measures)
+        statement += f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, list(fixed.values()))
+        return cursor.rowcount
 
 
 def _write_parts(ids: IdRanges) -> dict[str, int]:
     """Every part's rows for all records (into empty tables) or for the records of ``ids``
     (added to the counters already there)."""
+    add = ids is not None
     written: dict[str, int] = {}
-    for part in PARTS:
-        if part.table == "case":
-            count = _insert_select(
-                CaseSummary,
-                {"basis": part.basis, "grain": part.grain},
-                {"place_code": "k_place", "period_key": "k_period", "category_id": "category_id"}
-                | {measure: measure for measure in MEASURES},
-                expected_cases(part.basis, part.grain, ids),
-                add_to=() if ids is None else ("basis", "grain", "place_code", "period_key", "category_id"),
+    counters = {m: m for m in MEASURES}
+    for basis in (Basis.OCCURRED, Basis.CLOSED):
+        with _scratch(expected_cases(basis, Grain.MONTH, ids)):
+            for grain, period in ((Grain.MONTH, "k_period"), (Grain.QUARTER, QUARTER_OF_K_PERIOD)):
+                key = {"place_code": "k_place", "period_key": period, "category_id": "category_id"}
+                written[f"case/{basis}/{grain}"] = _insert(
+                    CaseSummary, {"basis": basis, "grain": grain}, key, counters, group=grain == Grain.QUARTER, add=add
+                )
+            if basis == Basis.OCCURRED:
+                # Integers from the database, not text from outside.
+                ids_of_crimes = Category.objects.filter(is_crime=True).values_list("id", flat=True)
+                crimes = ", ".join(str(int(i)) for i in ids_of_crimes)
+                for grain, period in ((Grain.MONTH, "k_period"), (Grain.QUARTER, QUARTER_OF_K_PERIOD)):
+                    written[f"crime/{grain}"] = _insert(
+                        CrimeSummary,
+                        {"grain": grain},
+                        {"place_code": "k_place", "period_key": period},
+                        {"reported": "reported", "solved": "solved"},
+                        where=f"category_id IN ({crimes or 'NULL'})",
+                        group=True,
+                        add=add,
+                    )
+    with _scratch(expected_channels(Grain.MONTH, ids)):
+        for grain, period in ((Grain.MONTH, "k_period"), (Grain.QUARTER, QUARTER_OF_K_PERIOD)):
+            key = {"place_code": "k_place", "period_key": period, "channel": "channel"}
+            written[f"channel/{grain}"] = _insert(
+                ChannelSummary, {"grain": grain}, key, {"reported": "reported"}, group=grain == Grain.QUARTER, add=add
             )
-        else:
-            count = _insert_select(
-                ChannelSummary,
-                {"grain": part.grain},
-                {"place_code": "k_place", "period_key": "k_period", "channel": "channel", "reported": "reported"},
-                expected_channels(part.grain, ids),
-                add_to=() if ids is None else ("grain", "place_code", "period_key", "channel"),
-            )
-        written[str(part)] = count
     return written
+
+
+def crimes_from_cases_sql(case_table: str, crime_table: str, crime_ids: list[int], qn: Any) -> str:
+    """The statement that derives every crime summary row from the case summaries (by month of
+    occurrence, the crime categories' rows added up by commune and period). Shared with the
+    migration that created the crime summary."""
+    crimes = ", ".join(str(int(i)) for i in crime_ids) or "NULL"
+    key = ", ".join(qn(c) for c in ("grain", "place_code", "period_key"))
+    return (
+        f"INSERT INTO {qn(crime_table)} ({key}, {qn('reported')}, {qn('solved')}) "  # noqa: S608  # nosec B608
+        f"SELECT {key}, SUM({qn('reported')}), SUM({qn('solved')}) FROM {qn(case_table)} "
+        f"WHERE {qn('basis')} = 'occurred' AND {qn('category_id')} IN ({crimes}) GROUP BY {key}"
+    )
+
+
+@transaction.atomic
+def rebuild_crimes() -> int:
+    """Derive the crime summary again from the case summaries, after a category became a
+    crime or stopped being one; returns the rows written. A few seconds at ten million
+    records: it reads the case summaries, not the register."""
+    CrimeSummary.objects.all().delete()
+    crime_ids = list(Category.objects.filter(is_crime=True).values_list("id", flat=True))
+    statement = crimes_from_cases_sql(
+        CaseSummary._meta.db_table, CrimeSummary._meta.db_table, crime_ids, connection.ops.quote_name
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        return cursor.rowcount
 
 
 @transaction.atomic
 def rebuild_in_database() -> dict[str, int]:
     """Replace every summary with what the records give, computed and written by the
     database; returns rows written per part (as ``rebuild.rebuild`` does)."""
-    CaseSummary.objects.all().delete()
-    ChannelSummary.objects.all().delete()
+    for model in summary_models():
+        model._default_manager.all().delete()
     return _write_parts(None)
 
 

@@ -8,7 +8,8 @@ proves that they agree.
 
 Two grains are kept for each basis, both by commune: commune x month (months) and commune x
 quarter (quarters, semesters and years: a national yearly report reads about 1,650 communes x
-4 quarters x the categories, whatever the size of the register). A village's figures are
+4 quarters x the categories, whatever the size of the register). Crimes alone are kept by commune
+too (``CrimeSummary``), for the ranking. A village's figures are
 read from the register itself, whose (place_code, period_month) index finds a village's few
 records at once; a village grain would hold about one summary row per record.
 
@@ -124,6 +125,31 @@ class ChannelSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grain} {self.place_code} {self.period_key} {self.channel}"
+
+
+class CrimeSummary(models.Model):
+    """Crimes (records of the categories marked as crimes) and those solved, by commune and
+    period, by month of occurrence: the commune ranking reads one row per commune here
+    instead of adding up a row per commune and crime category. Kept with the case summaries
+    (``summary.apply_change``); when a category's "is a crime" changes, ``rebuild_crimes``
+    derives the rows again from the case summaries."""
+
+    grain = models.CharField(max_length=8, choices=Grain.choices)
+    place_code = models.CharField(max_length=8)
+    period_key = models.PositiveIntegerField()
+    reported = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("crime summary")
+        verbose_name_plural = _("crime summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "place_code", "period_key"], name="one_crime_summary_per_key")
+        ]
+        indexes = [models.Index(fields=["grain", "period_key"], name="crime_summary_by_period")]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.place_code} {self.period_key}"
 
 
 class ReportStatus(models.TextChoices):

@@ -1,6 +1,6 @@
 """Communes ranked by crimes per 10,000 residents, and by the share of those crimes solved,
-for a period — read from the summaries, never from the register, so that a national ranking
-costs the same at any size of register.
+for a period — read from the crime summary (one row per commune), never from the register,
+so that a national ranking costs the same at any size of register.
 
 Crimes are records of the categories marked "is a crime" that occurred in the period
 (withdrawn records excluded), as in the result report; "solved" is the report's own
@@ -12,23 +12,20 @@ competition ranks (1, 2, 2, 4): communes with the same rate share a rank.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Sum
-from django.db.models.functions import Substr
 
 from safevillage.core.periods import Period
 from safevillage.places.codes import under
 from safevillage.places.models import Level, Place
-from safevillage.policy.models import Category
 from safevillage.reports.figures import grain_for
 from safevillage.reports.indicators import per_10000, ratio
-from safevillage.reports.models import Basis, CaseSummary
+from safevillage.reports.models import CrimeSummary
 
 
-@dataclass(frozen=True)
-class CommuneRank:
+class CommuneRank(NamedTuple):
     code: str
     name_km: str
     name_latin: str
@@ -43,51 +40,56 @@ class CommuneRank:
 
 
 def _crime_counts(place_code: str, period: Period) -> dict[str, tuple[int, int]]:
-    """Crimes and solved crimes of the period per commune code, in one query."""
+    """Crimes and solved crimes of the period per commune code, from the crime summary: one
+    row per commune for a month or a quarter, added up for longer periods."""
     # A month reads the commune x month grain, any longer period commune x quarter (figures.grain_for).
     grain, first, last = grain_for(place_code, period)
-    rows = CaseSummary.objects.filter(
-        basis=Basis.OCCURRED,
-        grain=grain,
-        period_key__gte=first,
-        period_key__lte=last,
-        category__in=Category.objects.filter(is_crime=True),
-    )
+    rows = CrimeSummary.objects.filter(grain=grain, period_key__gte=first, period_key__lte=last)
     if place_code:
         rows = rows.filter(under("place_code", place_code))
-    # Both grains are by commune: the summary's place is the commune.
-    totals = rows.values("place_code").annotate(crimes=Sum("reported"), solved=Sum("solved"))
-    return {row["place_code"]: (int(row["crimes"] or 0), int(row["solved"] or 0)) for row in totals.order_by()}
+    if first == last:
+        stored = rows.values_list("place_code", "reported", "solved")
+    else:
+        stored = (
+            rows.values("place_code").annotate(r=Sum("reported"), s=Sum("solved")).values_list("place_code", "r", "s")
+        )
+    return {code: (crimes, solved) for code, crimes, solved in stored.order_by()}
 
 
-def _populations(place_code: str, communes: dict[str, int | None]) -> dict[str, int | None]:
-    """Each commune's own population, else its villages' total when every village has one."""
-    missing = [code for code, population in communes.items() if population is None]
-    if not missing:
-        return communes
-    villages = (
-        Place.objects.current()
-        .filter(under("code", place_code), level=Level.VILLAGE)
-        .annotate(commune=Substr("code", 1, 6))
-        .values("commune")
-        .annotate(total=Sum("population"), villages=Count("id"), known=Count("population"))
-        .order_by()
-    )
-    summed = {row["commune"]: row["total"] for row in villages if row["villages"] and row["known"] == row["villages"]}
-    return {code: population if population is not None else summed.get(code) for code, population in communes.items()}
+def _populations(communes: dict[str, tuple[int, int | None]]) -> dict[str, int | None]:
+    """Each commune's own population, else its villages' total when every village has one
+    (``communes``: code -> (id, own population)). A village's parent is the commune of its
+    code (the gazetteer importers load it so)."""
+    missing = {place_id: code for code, (place_id, population) in communes.items() if population is None}
+    summed: dict[str, int] = {}
+    if missing:
+        villages = (
+            Place.objects.current()
+            .filter(parent_id__in=list(missing))
+            .values("parent_id")
+            .annotate(total=Sum("population"), villages=Count("id"), known=Count("population"))
+            .order_by()
+        )
+        summed = {missing[row["parent_id"]]: row["total"] for row in villages if row["known"] == row["villages"]}
+    return {
+        code: population if population is not None else summed.get(code) for code, (_id, population) in communes.items()
+    }
 
 
 def _competition_ranks(values: dict[str, Decimal]) -> dict[str, int]:
     """Highest value first; equal values share a rank (1, 2, 2, 4)."""
-    ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
-    ranks: dict[str, int] = {}
-    previous: Decimal | None = None
-    rank = 0
-    for position, (code, value) in enumerate(ordered, start=1):
-        if value != previous:
-            rank, previous = position, value
-        ranks[code] = rank
-    return ranks
+    rank_of: dict[Decimal, int] = {}
+    for position, value in enumerate(sorted(values.values(), reverse=True), start=1):
+        rank_of.setdefault(value, position)
+    return {code: rank_of[value] for code, value in values.items()}
+
+
+def commune_populations(place_code: str = "") -> dict[str, int | None]:
+    """The population the ranking divides by, for every current commune under ``place_code``."""
+    places = Place.objects.current().filter(under("code", place_code), level=Level.COMMUNE)
+    return _populations(
+        {code: (place_id, own) for code, place_id, own in places.values_list("code", "id", "population")}
+    )
 
 
 def commune_ranking(period: Period, place_code: str = "") -> list[CommuneRank]:
@@ -98,37 +100,20 @@ def commune_ranking(period: Period, place_code: str = "") -> list[CommuneRank]:
         Place.objects.current()
         .filter(under("code", place_code), level=Level.COMMUNE)
         .order_by("code")
-        .values_list("code", "name_km", "name_latin", "population")
+        .values_list("code", "id", "name_km", "name_latin", "population")
     )
-    names = {code: (name_km, name_latin) for code, name_km, name_latin, _population in places}
-    populations = _populations(place_code, {code: population for code, _km, _latin, population in places})
+    communes = list(places)
+    populations = _populations({code: (place_id, own) for code, place_id, _km, _latin, own in communes})
     counts = _crime_counts(place_code, period)
-    rates: dict[str, Decimal] = {}
-    shares: dict[str, Decimal] = {}
-    for code in names:
+    figures = []
+    for code, _id, name_km, name_latin, _own in communes:
         crimes, solved = counts.get(code, (0, 0))
-        rate = per_10000(crimes, populations[code])
-        share = ratio(solved, crimes)
-        if rate is not None:
-            rates[code] = rate
-        if share is not None:
-            shares[code] = share
-    rate_ranks = _competition_ranks(rates)
-    solved_ranks = _competition_ranks(shares)
-    ranking = [
-        CommuneRank(
-            code=code,
-            name_km=name_km,
-            name_latin=name_latin,
-            population=populations[code],
-            crimes=counts.get(code, (0, 0))[0],
-            solved=counts.get(code, (0, 0))[1],
-            rate=rates.get(code),
-            solved_share=shares.get(code),
-            rate_rank=rate_ranks.get(code),
-            solved_rank=solved_ranks.get(code),
-        )
-        for code, (name_km, name_latin) in names.items()
-    ]
+        population = populations[code]
+        rate, share = per_10000(crimes, population), ratio(solved, crimes)
+        figures.append((code, name_km, name_latin, population, crimes, solved, rate, share))
+    rate_ranks = _competition_ranks({f[0]: f[6] for f in figures if f[6] is not None})
+    solved_ranks = _competition_ranks({f[0]: f[7] for f in figures if f[7] is not None})
+    # In CommuneRank's field order.
+    ranking = [CommuneRank(*f, rate_ranks.get(f[0]), solved_ranks.get(f[0])) for f in figures]
     # Ranked communes by rank, then the unranked ones (no population) by code.
     return sorted(ranking, key=lambda row: (row.rate_rank is None, row.rate_rank or 0, row.code))

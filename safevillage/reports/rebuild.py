@@ -25,7 +25,7 @@ from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
 from safevillage.incidents.models import Incident
-from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain
+from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, CrimeSummary, Grain
 
 BATCH = 5000
 _CLOSED = Q(status="closed")
@@ -109,6 +109,20 @@ def expected_channels(grain: str, ids: IdRanges = None) -> models.QuerySet[Incid
     )
 
 
+def expected_crimes(grain: str, ids: IdRanges = None) -> models.QuerySet[Incident, dict[str, Any]]:
+    """The crime summary rows: records of crime categories by commune and month of occurrence
+    (or its quarter), with those closed as solved."""
+    records = _counted(ids).filter(category__is_crime=True)
+    month = F("period_month")
+    period = month if grain == Grain.MONTH else _quarter_of(month)
+    return (
+        records.annotate(k_place=Substr("place_code", 1, 6), k_period=period)
+        .values("k_place", "k_period")
+        .annotate(reported=Count("id"), solved=Count("id", filter=_CLOSED & Q(outcome="solved")))
+        .order_by("k_place", "k_period")
+    )
+
+
 def village_cases(village_code: str, basis: str, first: int, last: int) -> models.QuerySet[Incident, dict[str, Any]]:
     """One village's counters by month (``k_period``) and category, read from the register
     with the summaries' own rules: there is no village grain (its few records a month are
@@ -152,6 +166,9 @@ class Part:
         if self.table == "case":
             for row in expected_cases(self.basis, self.grain).iterator(chunk_size=BATCH):
                 yield (row["k_place"], row["k_period"], row["category_id"]), {m: int(row[m]) for m in MEASURES}
+        elif self.table == "crime":
+            for row in expected_crimes(self.grain).iterator(chunk_size=BATCH):
+                yield (row["k_place"], row["k_period"]), {"reported": row["reported"], "solved": row["solved"]}
         else:
             for row in expected_channels(self.grain).iterator(chunk_size=BATCH):
                 yield (row["k_place"], row["k_period"], row["channel"]), {"reported": int(row["reported"])}
@@ -167,6 +184,15 @@ class Part:
                 counters = dict(zip(MEASURES, row[3:], strict=True))
                 if any(counters.values()):  # a row whose records all moved away reads as absent
                     yield row[:3], counters
+        elif self.table == "crime":
+            crimes = (
+                CrimeSummary.objects.filter(grain=self.grain)
+                .order_by("place_code", "period_key")
+                .values_list("place_code", "period_key", "reported", "solved")
+            )
+            for place_code, period_key, reported, solved in crimes.iterator(chunk_size=BATCH):
+                if reported or solved:
+                    yield (place_code, period_key), {"reported": reported, "solved": solved}
         else:
             channels = (
                 ChannelSummary.objects.filter(grain=self.grain)
@@ -188,6 +214,8 @@ PARTS = (
     Part("case", Basis.CLOSED, Grain.QUARTER),
     Part("channel", "", Grain.MONTH),
     Part("channel", "", Grain.QUARTER),
+    Part("crime", "", Grain.MONTH),
+    Part("crime", "", Grain.QUARTER),
 )
 
 
@@ -226,6 +254,7 @@ def rebuild() -> dict[str, int]:
     Deterministic: the same records always give the same rows."""
     CaseSummary.objects.all().delete()
     ChannelSummary.objects.all().delete()
+    CrimeSummary.objects.all().delete()
     written: dict[str, int] = {}
     for part in PARTS:
         batch: list[models.Model] = []
@@ -243,6 +272,9 @@ def rebuild() -> dict[str, int]:
                         **counters,
                     )
                 )
+            elif part.table == "crime":
+                place_code, period_key = key
+                batch.append(CrimeSummary(grain=part.grain, place_code=place_code, period_key=period_key, **counters))
             else:
                 place_code, period_key, channel = key
                 batch.append(

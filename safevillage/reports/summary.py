@@ -9,7 +9,8 @@ The contract with the incident actions (one call per action, inside its transact
 ``summary_row`` is a pure function of the record's fields: a withdrawn record has no row
 (it counts nowhere), an open one counts as reported and open, a closed one as reported,
 closed and by its outcome, and also under the month it was closed. Its people arrested,
-killed and injured are added wherever it counts. ``apply_change`` turns
+killed and injured are added wherever it counts. A record of a crime category also counts
+in the crime summary (reported, and solved once closed as solved). ``apply_change`` turns
 the two rows into counter deltas and applies each with one atomic UPSERT
 (``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``, the same SQL on SQLite and
 PostgreSQL), so concurrent actions never lose an increment and no row is read first.
@@ -25,7 +26,7 @@ from django.db import connection, models
 
 from safevillage.core.periods import local_month
 from safevillage.incidents.models import OPEN_STATUSES
-from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain
+from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, CrimeSummary, Grain
 
 if TYPE_CHECKING:
     from safevillage.incidents.models import Incident
@@ -47,6 +48,8 @@ class SummaryRow:
     arrests: int
     deaths: int = 0
     injuries: int = 0
+    # The category is a crime: the record also counts in the crime summary.
+    is_crime: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -77,6 +80,7 @@ def summary_row(incident: Incident) -> SummaryRow | None:
         arrests=incident.arrests,
         deaths=incident.deaths,
         injuries=incident.injuries,
+        is_crime=incident.category.is_crime,
     )
 
 
@@ -114,6 +118,10 @@ def contributions(row: SummaryRow) -> list[tuple[_Key, Counter[str]]]:
         out.append(
             (("case", (Basis.CLOSED, Grain.QUARTER, commune, quarter_key(row.closed_month), row.category_id)), closed)
         )
+    if row.is_crime:
+        crime: Counter[str] = Counter(reported=1, solved=int(row.outcome == "solved"))
+        out.append((("crime", (Grain.MONTH, commune, row.period_month)), crime))
+        out.append((("crime", (Grain.QUARTER, commune, quarter_key(row.period_month))), crime))
     reported: Counter[str] = Counter(reported=1)
     out.append((("channel", (Grain.MONTH, commune, row.period_month, row.channel)), reported))
     out.append((("channel", (Grain.QUARTER, commune, quarter_key(row.period_month), row.channel)), reported))
@@ -136,6 +144,7 @@ def deltas(before: SummaryRow | None, after: SummaryRow | None) -> dict[_Key, di
 _TABLES: dict[str, tuple[type[models.Model], tuple[str, ...], tuple[str, ...]]] = {
     "case": (CaseSummary, ("basis", "grain", "place_code", "period_key", "category_id"), MEASURES),
     "channel": (ChannelSummary, ("grain", "place_code", "period_key", "channel"), ("reported",)),
+    "crime": (CrimeSummary, ("grain", "place_code", "period_key"), ("reported", "solved")),
 }
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from safevillage.reports.bulk_rebuild import rebuild_in_database
-from safevillage.reports.models import MEASURES, CaseSummary, ChannelSummary
+from safevillage.reports.models import MEASURES, CaseSummary, ChannelSummary, CrimeSummary
 from safevillage.reports.rebuild import differences, rebuild
 from tests.reports.conftest import change, close, local
 
 
-def _rows() -> tuple[list[tuple], list[tuple]]:
+def _rows() -> tuple[list[tuple], list[tuple], list[tuple]]:
     cases = sorted(
         CaseSummary.objects.values_list("basis", "grain", "place_code", "period_key", "category_id", *MEASURES)
     )
     channels = sorted(ChannelSummary.objects.values_list("grain", "place_code", "period_key", "channel", "reported"))
-    return cases, channels
+    crimes = sorted(CrimeSummary.objects.values_list("grain", "place_code", "period_key", "reported", "solved"))
+    return cases, channels, crimes
 
 
 def test_the_database_rebuild_writes_the_same_rows_as_the_python_rebuild(make_record):
@@ -27,7 +28,9 @@ def test_the_database_rebuild_writes_the_same_rows_as_the_python_rebuild(make_re
 
     expected_counts = rebuild()
     expected = _rows()
+    assert all(expected)
     CaseSummary.objects.all().delete()
+    CrimeSummary.objects.all().delete()
     assert rebuild_in_database() == expected_counts
     assert _rows() == expected
     assert list(differences()) == []

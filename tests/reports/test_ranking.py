@@ -99,3 +99,18 @@ def test_a_commune_without_its_own_figure_takes_its_villages_total_when_all_are_
 def test_equal_values_share_a_rank():
     ranks = _competition_ranks({"a": Decimal(3), "b": Decimal(5), "c": Decimal(3), "d": Decimal(1)})
     assert ranks == {"b": 1, "a": 2, "c": 2, "d": 4}
+
+
+def test_a_category_that_becomes_a_crime_counts_in_the_ranking_at_once(quarter):
+    from safevillage.policy.models import Category
+    from safevillage.reports.rebuild import differences
+
+    dispute = Category.objects.get(code="civil_dispute")
+    dispute.is_crime, dispute.iccs_code = True, "0000"
+    dispute.save()
+    assert _by_code(commune_ranking(Q1))["140401"].crimes == 1
+    assert list(differences()) == []
+    dispute.is_crime, dispute.iccs_code = False, ""
+    dispute.save()
+    assert _by_code(commune_ranking(Q1))["140401"].crimes == 0
+    assert list(differences()) == []

@@ -223,6 +223,8 @@ def test_a_record_missing_from_the_summaries_is_a_difference(make_record):
         "case/occurred/quarter",
         "channel/month",
         "channel/quarter",
+        "crime/month",
+        "crime/quarter",
     }
     assert all(d.expected["reported"] - (d.actual or {}).get("reported", 0) == 1 for d in found)
 
