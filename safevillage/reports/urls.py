@@ -36,6 +36,7 @@ urlpatterns = [
     path("completeness/<report_place:place>/<report_period:period>/", views.completeness, name="completeness"),
     path("<report_place:place>/<report_period:period>/", views.detail, name="detail"),
     path("<report_place:place>/<report_period:period>/report.<str:fmt>", views.export, name="export"),
+    path("<report_place:place>/<report_period:period>/communes.csv", views.communes, name="communes"),
     path("<report_place:place>/<report_period:period>/edit/", views.edit, name="edit"),
     path("<report_place:place>/<report_period:period>/<str:action>/", views.step, name="step"),
 ]

@@ -25,6 +25,7 @@ from safevillage.accounts.scoping import access_or_404, can, prefix_filter
 from safevillage.core.periods import Period, PeriodError
 from safevillage.places.models import Level, Place
 from safevillage.reports import approval
+from safevillage.reports.exports.communes_csv import render_communes_csv
 from safevillage.reports.exports.csv_table import render_csv
 from safevillage.reports.exports.dhis2 import data_value_set
 from safevillage.reports.exports.pdf import render_pdf
@@ -264,6 +265,23 @@ def export(request: HttpRequest, place: str, period: str, fmt: str) -> HttpRespo
         raise Http404
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def communes(request: HttpRequest, place: str, period: str) -> HttpResponse:
+    """Every commune under the place x every category, the period and a year earlier (CSV)."""
+    try:
+        target = resolve(request.user, place, period)
+    except BadPeriod as problem:
+        return _bad_period(request, problem.message)
+    if target.place is not None and target.place.level == Level.VILLAGE:
+        raise Http404
+    response = HttpResponse(
+        render_communes_csv(target.place_code, target.period), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="communes-{target.slug}-{target.period.id}.csv"'
     return response
 
 
