@@ -30,13 +30,10 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import IntegerField, Sum  # noqa: E402
-from django.db.models.expressions import ExpressionWrapper, F  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from safevillage.core.periods import Period  # noqa: E402
-from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain  # noqa: E402
-from safevillage.reports.summary import quarter_key  # noqa: E402
+from safevillage.reports.bulk_rebuild import summary_models  # noqa: E402
 
 SHARED_POPULATION = ROOT.parent / "shared" / "data" / "population" / "khm_gazetteer_with_population.csv"
 
@@ -110,7 +107,7 @@ def generate(args: argparse.Namespace) -> None:
         "chain_intact": verdict.intact,
         "chain_events": verdict.events,
         "chain_seconds": chain_seconds,
-        "summary_rows": CaseSummary.objects.count() + ChannelSummary.objects.count(),
+        "summary_rows": sum(model._default_manager.count() for model in summary_models()),
     }
     if args.check:
         started = time.perf_counter()
@@ -159,22 +156,12 @@ def api_setup(args: argparse.Namespace) -> None:
 
 def commune_by_category(period: Period) -> tuple[int, int]:
     """The national table: every commune x category, this period and the same period a year
-    earlier, every counter, read from the commune x quarter summaries. Returns (rows, reported)."""
-    earlier = period.year_earlier()
-    table = (
-        CaseSummary.objects.filter(basis=Basis.OCCURRED, grain=Grain.QUARTER)
-        .filter(period_key__in=_quarters(period) + _quarters(earlier))
-        .annotate(year=ExpressionWrapper(F("period_key") / 10, output_field=IntegerField()))
-        .values("place_code", "category_id", "year")
-        .annotate(**{f"s_{m}": Sum(m) for m in MEASURES})
-        .order_by()
-    )
-    got = list(table.values_list("place_code", "category_id", "year", *[f"s_{m}" for m in MEASURES]))
-    return len(got), sum(row[3] for row in got)
+    earlier, every counter, as the product reads it (``reports.communes.commune_table``, the
+    table behind ``communes.csv``). Returns (rows, reported)."""
+    from safevillage.reports.communes import commune_table
 
-
-def _quarters(period: Period) -> list[int]:
-    return sorted({quarter_key(m) for m in period.months})
+    rows = commune_table("", period)
+    return len(rows), sum(row[3] for row in rows)
 
 
 def reports(args: argparse.Namespace) -> None:
@@ -248,9 +235,8 @@ def export(args: argparse.Namespace) -> None:
     """The register's columns the reports need, as CSV (then Parquet, by run.py with DuckDB),
     and the small tables the ranking joins: crime categories and commune populations."""
     from safevillage.incidents.models import Incident
-    from safevillage.places.models import Level, Place
     from safevillage.policy.models import Category
-    from safevillage.reports.ranking import _populations
+    from safevillage.reports.ranking import commune_populations
 
     target = Path(args.out)
     started = time.perf_counter()
@@ -271,11 +257,7 @@ def export(args: argparse.Namespace) -> None:
             while rows := cursor.fetchmany(50_000):
                 writer.writerows(rows)
     crimes = list(Category.objects.filter(is_crime=True).values_list("id", flat=True))
-    communes = {
-        code: population
-        for code, population in Place.objects.current().filter(level=Level.COMMUNE).values_list("code", "population")
-    }
-    side = {"crime_category_ids": crimes, "communes": _populations("", communes)}
+    side = {"crime_category_ids": crimes, "communes": commune_populations("")}
     Path(args.side).write_text(json.dumps(side))
     emit({"seconds": time.perf_counter() - started, "bytes": target.stat().st_size})
 
