@@ -85,11 +85,20 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
 
 
 class Incident(models.Model):
-    reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL the field option adds a
+    # second, pattern-ops index that no query uses (see Meta.indexes).
+    reference = models.CharField(_("reference"), max_length=24, editable=False)
     channel = models.CharField(_("channel"), max_length=24, choices=Channel.choices)
-    category = models.ForeignKey("policy.Category", verbose_name=_("category"), on_delete=models.PROTECT)
+    # No index of its own: reports read the summaries, lists select by place and period first,
+    # and (period_month, category) serves a category across the country (see Meta.indexes).
+    category = models.ForeignKey(
+        "policy.Category", verbose_name=_("category"), on_delete=models.PROTECT, db_index=False
+    )
     tags = models.ManyToManyField("policy.ContextTag", verbose_name=_("context"), blank=True)
-    village = models.ForeignKey("places.Place", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
+    # Selected through place_code, never through this key: no index of its own.
+    village = models.ForeignKey(
+        "places.Place", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # The village's code, denormalised: every scoping and roll-up filters it by prefix.
     place_code = models.CharField(max_length=8, editable=False)
     occurred_at = models.DateTimeField(_("time of the incident"))
@@ -121,8 +130,9 @@ class Incident(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Found with its client_uuid through one_record_per_device_submission: no index of its own.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -148,7 +158,7 @@ class Incident(models.Model):
 
     # Public complaints: only the receipt's SHA-256 is kept; an anonymous complainant
     # leaves no name, phone or address.
-    receipt_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    receipt_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     complainant_name = models.CharField(_("complainant's name"), max_length=200, blank=True)
     complainant_phone = models.CharField(_("complainant's phone"), max_length=32, blank=True)
     complainant_satisfied = models.BooleanField(null=True, blank=True)
@@ -163,12 +173,21 @@ class Incident(models.Model):
         ordering = ["-reported_at", "-id"]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
+        # Every index is paid on each of millions of inserts, so only these: a place's records
+        # by month (scoping, lists, village figures), open records by deadline (overdue,
+        # escalation), a month's records by category, and the unique keys below. Keys of
+        # places, categories and users a record points to are not indexed: those rows are
+        # never deleted (places and categories are ended, accounts deactivated), so the check
+        # a deletion would make is not worth an index written with every record.
         indexes = [
             models.Index(fields=["place_code", "period_month"]),
             models.Index(fields=["status", "close_due_at"]),
             models.Index(fields=["period_month", "category"]),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["reference"], name="one_record_per_reference"),
+            # A public complaint's receipt (NULL for other records: NULLs are distinct).
+            models.UniqueConstraint(fields=["receipt_hash"], name="one_record_per_receipt"),
             models.UniqueConstraint(
                 fields=["created_by", "client_uuid"],
                 condition=models.Q(client_uuid__isnull=False),
