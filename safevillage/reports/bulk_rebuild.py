@@ -42,15 +42,15 @@ def summary_models() -> tuple[type[models.Model], ...]:
 
 @contextmanager
 def _scratch(query: models.QuerySet[Any, Any]) -> Iterator[None]:
-    """The rows of ``query`` in a temporary table ``SCRATCH``, for the length of the block."""
+    """The rows of ``query`` in a temporary table ``SCRATCH``, for the length of the block.
+    Callers run in a transaction: if the block fails, the rollback drops the table (a DROP
+    here would fail too on PostgreSQL's aborted transaction and hide the first error)."""
     sql, params = query.order_by().query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {SCRATCH} AS SELECT * FROM ({sql}) part", params)  # noqa: S608  # nosec B608
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE {SCRATCH}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {SCRATCH}")
 
 
 def _insert(
