@@ -20,7 +20,7 @@ added, not the size of the register.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -101,16 +101,14 @@ def _write_parts(ids: IdRanges) -> dict[str, int]:
                     CaseSummary, {"basis": basis, "grain": grain}, key, counters, group=grain == Grain.QUARTER, add=add
                 )
             if basis == Basis.OCCURRED:
-                # Integers from the database, not text from outside.
-                ids_of_crimes = Category.objects.filter(is_crime=True).values_list("id", flat=True)
-                crimes = ", ".join(str(int(i)) for i in ids_of_crimes)
+                crimes = id_list_sql(Category.objects.filter(is_crime=True).values_list("id", flat=True))
                 for grain, period in ((Grain.MONTH, "k_period"), (Grain.QUARTER, QUARTER_OF_K_PERIOD)):
                     written[f"crime/{grain}"] = _insert(
                         CrimeSummary,
                         {"grain": grain},
                         {"place_code": "k_place", "period_key": period},
                         {"reported": "reported", "solved": "solved"},
-                        where=f"category_id IN ({crimes or 'NULL'})",
+                        where=f"category_id IN ({crimes})",
                         group=True,
                         add=add,
                     )
@@ -123,11 +121,17 @@ def _write_parts(ids: IdRanges) -> dict[str, int]:
     return written
 
 
+def id_list_sql(ids: Iterable[int]) -> str:
+    """Ids for an SQL ``IN (…)``: integers from the database, never text from outside; "NULL"
+    (matching nothing) when there are none."""
+    return ", ".join(str(int(i)) for i in ids) or "NULL"
+
+
 def crimes_from_cases_sql(case_table: str, crime_table: str, crime_ids: list[int], qn: Any) -> str:
     """The statement that derives every crime summary row from the case summaries (by month of
     occurrence, the crime categories' rows added up by commune and period). Shared with the
     migration that created the crime summary."""
-    crimes = ", ".join(str(int(i)) for i in crime_ids) or "NULL"
+    crimes = id_list_sql(crime_ids)
     key = ", ".join(qn(c) for c in ("grain", "place_code", "period_key"))
     return (
         f"INSERT INTO {qn(crime_table)} ({key}, {qn('reported')}, {qn('solved')}) "  # noqa: S608  # nosec B608
