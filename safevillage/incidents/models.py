@@ -129,6 +129,8 @@ class Incident(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        # No index: no list selects by assignee, and accounts are deactivated, never deleted.
+        db_index=False,
     )
     # Found with its client_uuid through one_record_per_device_submission: no index of its own.
     created_by = models.ForeignKey(
@@ -186,8 +188,11 @@ class Incident(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["reference"], name="one_record_per_reference"),
-            # A public complaint's receipt (NULL for other records: NULLs are distinct).
-            models.UniqueConstraint(fields=["receipt_hash"], name="one_record_per_receipt"),
+            # A public complaint's receipt. Partial: the other records (most of the register)
+            # have none and cost this index nothing; a look-up by receipt can use it.
+            models.UniqueConstraint(
+                fields=["receipt_hash"], condition=models.Q(receipt_hash__isnull=False), name="one_record_per_receipt"
+            ),
             models.UniqueConstraint(
                 fields=["created_by", "client_uuid"],
                 condition=models.Q(client_uuid__isnull=False),

@@ -74,7 +74,9 @@ class CaseSummary(models.Model):
     grain = models.CharField(max_length=8, choices=Grain.choices)
     place_code = models.CharField(max_length=8)
     period_key = models.PositiveIntegerField()
-    category = models.ForeignKey("policy.Category", on_delete=models.PROTECT, related_name="+")
+    # No index of its own: rows are read by period or by place (the unique key), and
+    # categories are ended, never deleted.
+    category = models.ForeignKey("policy.Category", on_delete=models.PROTECT, related_name="+", db_index=False)
     reported = models.IntegerField(default=0)
     open = models.IntegerField(default=0)
     closed = models.IntegerField(default=0)
