@@ -94,6 +94,14 @@ def test_the_summaries_equal_the_records_after_a_run(register):
 
 
 @pytest.mark.django_db
+def test_a_second_run_adds_to_the_summaries_of_the_first(register):
+    # The first run wrote into empty summaries; the second adds to the counters already there.
+    generate(Plan(years=2, incidents=3_000, seed=9, end_year=2024, chunk=1_000))
+    assert Incident.objects.count() == 8_000
+    assert list(differences()) == []
+
+
+@pytest.mark.django_db
 def test_a_record_entered_between_two_chunks_is_counted_once(sokha, make_incident, monkeypatch):
     """The run adds only its own chunks' ids to the summaries: a record entered through intake
     between two chunks is already counted by its action."""
