@@ -51,6 +51,18 @@ def ms(timing: dict[str, Any] | None) -> str:
     return f"{timing['median'] * 1000:,.0f} ({timing['min'] * 1000:,.0f}–{timing['max'] * 1000:,.0f})"
 
 
+def cpu_speed_row(results: dict[str, Any]) -> list[list[str]]:
+    """The machine's speed for pure Python (bench/run.py ``cpu_speed``), when the run measured it."""
+    if "cpu_speed_start" not in results:
+        return []
+    return [
+        [
+            "Pure Python on one core (a fixed loop, ms; lower is faster)",
+            f"{results['cpu_speed_start']} at start, {results.get('cpu_speed_end', '–')} at end",
+        ]
+    ]
+
+
 def ratio(ours: dict[str, Any] | None, reference: dict[str, Any] | None) -> float | None:
     if not ours or not reference or not reference["median"]:
         return None
@@ -119,6 +131,7 @@ def write(results: dict[str, Any], path: Path) -> Path:
                 f"at start {results.get('load_start')}, at end {results.get('load_end')}: "
                 "other work on the machine slows every figure",
             ],
+            *cpu_speed_row(results),
         ],
     )
     lines += [
@@ -434,6 +447,12 @@ def findings(results: dict[str, Any], largest: str) -> list[str]:
         last = sizes[max(sizes, key=int)]["generate"]
         rows = f", {last['summary_rows'] / last['total']:.1f} summary rows per record" if "summary_rows" in last else ""
         shares.append(f"{label} {summaries / total:.0%}{rows}")
+    served = []
+    for engine, label in NAMES.items():
+        total = engines.get(engine, {}).get("locust", {}).get("Aggregated")
+        if total:
+            served.append(f"{label} {total['rps']:.0f} requests a second, p95 {n(total['p95'])} ms")
+    users = results["config"]["locust_users"]
     lines += [
         "1. **What the summaries cost.** Share of the bulk import's time spent adding the records to them: "
         f"{'; '.join(shares)}. They are kept by commune only — commune × month and commune × quarter, for the "
@@ -465,10 +484,10 @@ def findings(results: dict[str, Any], largest: str) -> list[str]:
         "chain lock, one summary UPSERT per summary table it counts in, then the record read back with its "
         "tags, people and items, so that a resubmission gets the very same answer); the sync workers share the "
         "machine's cores with the database server and Locust, so past a few dozen requests a second the queue, "
-        "not the database, sets the response time. On PostgreSQL, whose server shares the same two cores, 200 "
-        "users sit close to what the machine serves (about 100 requests a second): p95 moves from run to run "
-        "across the 1 s target (each repeat is in the tables above). More cores, or the database on a machine "
-        "of its own, are the next lever.",
+        f"not the database, sets the response time. Served under {users} users: {'; '.join(served) or '–'}. "
+        "Where that is what the machine can serve, the users' waits add up in the queue and p95 follows the "
+        "machine's speed (the pure-Python figure under Machine) from run to run. More cores, or the database on "
+        "a machine of its own, are the next lever.",
         "4. **Against DuckDB.** DuckDB scans the ten million raw rows of a Parquet file with two threads; ours "
         "reads rows whose number is bounded by communes × categories × periods, whatever the size of the "
         "register. The national quarterly table is the commune × quarter summary rows as stored "

@@ -423,6 +423,17 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def cpu_speed() -> float:
+    """Milliseconds for a fixed piece of pure Python on one core (median of 5): machines of the
+    same name differ from day to day, and the generator and the web figures follow this speed."""
+    seconds = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(3_000_000))
+        seconds.append(time.perf_counter() - started)
+    return round(statistics.median(seconds) * 1000, 1)
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 
@@ -521,11 +532,13 @@ def main() -> None:
         },
         "engines": {},
         "load_start": load_average(),
+        "cpu_speed_start": cpu_speed(),
     }
     for engine in ENGINES:
         run_engine(engine, results)
     results["seconds"] = time.perf_counter() - started
     results["load_end"] = load_average()
+    results["cpu_speed_end"] = cpu_speed()
     report.save(results)
     path = report.write(results, ROOT / "docs" / "performance.md")
     log(f"done in {results['seconds'] / 60:.1f} min: {path}")
