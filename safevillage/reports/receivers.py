@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
@@ -33,5 +32,4 @@ def recount_crimes(sender: type[Category], instance: Category, created: bool, ra
     was = getattr(instance, _WAS_CRIME, None)
     if raw or created or was is None or was == instance.is_crime:
         return
-    with transaction.atomic():
-        rebuild_crimes()
+    rebuild_crimes()  # atomic itself: within the save's transaction when there is one
