@@ -38,6 +38,7 @@ from safevillage.api.incident_serializers import (
     VersionInput,
 )
 from safevillage.api.parsers import BoundedBodyMixin
+from safevillage.core.paging import IdsFirst
 from safevillage.incidents import actions
 from safevillage.incidents.filters import filter_incidents
 from safevillage.incidents.models import Incident, IncidentQuerySet, InvolvedPerson
@@ -105,7 +106,7 @@ class IncidentViewSet(BoundedBodyMixin, viewsets.GenericViewSet[Incident]):
         result = filter_incidents(self.get_queryset(), request.query_params)
         if result.errors:
             raise ValidationError({name: [message] for name, message in result.errors.items()})
-        page = self.paginate_queryset(result.queryset)
+        page = self.paginate_queryset(IdsFirst(result.queryset))  # type: ignore[arg-type]
         return self.get_paginated_response(IncidentOutput(page, many=True).data)
 
     def retrieve(self, request: Request, reference: str) -> Response:

@@ -182,7 +182,12 @@ class Incident(models.Model):
         # never deleted (places and categories are ended, accounts deactivated), so the check
         # a deletion would make is not worth an index written with every record.
         indexes = [
-            models.Index(fields=["place_code", "period_month"]),
+            # With the report time and the id (SQLite's rowid is in every index; PostgreSQL
+            # includes it), a page of a place's register, newest first, is found in this index
+            # alone and only its rows are read (core.paging.IdsFirst).
+            models.Index(
+                fields=["place_code", "period_month", "reported_at"], include=["id"], name="incident_place_month"
+            ),
             models.Index(fields=["status", "close_due_at"]),
             models.Index(fields=["period_month", "category"]),
         ]

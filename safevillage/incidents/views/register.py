@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from safevillage.accounts.scoping import can, prefix_filter, prefixes
 from safevillage.audit.log import record_event
+from safevillage.core.paging import IdsFirst
 from safevillage.incidents import exports
 from safevillage.incidents.deadlines import classify, overdue_by_commune
 from safevillage.incidents.filters import FILTER_PARAMS, MAX_QUERY_LENGTH, filter_incidents
@@ -74,7 +75,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     result = filter_incidents(Incident.objects.visible_to(request.user), request.GET, now)
     page_size = _page_size(request.GET.get("page_size"))
-    page = Paginator(result.queryset.select_related("category", "village"), page_size).get_page(request.GET.get("page"))
+    rows = IdsFirst(result.queryset.select_related("category", "village"))
+    page = Paginator(rows, page_size).get_page(request.GET.get("page"))
     # What the form shows and every link keeps: the filters, the sort and the page size.
     params = {key: request.GET.get(key, "").strip()[: MAX_QUERY_LENGTH * 2] for key in FILTER_PARAMS}
     kept = {**params, "sort": result.sort, "page_size": str(page_size) if page_size != PAGE_SIZE else ""}
