@@ -47,7 +47,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy safevillage
+	$(BIN)/mypy safevillage bench
 
 migrations-check: install
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run

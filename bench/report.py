@@ -161,12 +161,16 @@ def targets(results: dict[str, Any], largest: str) -> list[str]:
             value = ratio(entry["reports"][code], entry["duckdb"][code]) if entry else None
             cells.append(f"{r(value)} — {verdict(None if value is None else value <= 1.0)}")
         rows.append(cells)
-    cells = ["Bulk import ≥ 50% of PostgreSQL COPY's rate, audit chain and summaries kept"]
-    copy = reference_rate(results, "postgresql")
+    cells = ["Bulk import ≥ 50% of PostgreSQL COPY's rate into the same table, audit chain and summaries kept"]
+    copy = copy_at_sizes(results, "postgresql")
+    empty = reference_rate(results, "postgresql")
     for engine in NAMES:
         rate = import_rate(results, engine)
         value = rate / copy if rate and copy else None
-        cells.append(f"{r(value)} — {verdict(None if value is None else value >= 0.5)}")
+        cell = f"{r(value)} — {verdict(None if value is None else value >= 0.5)}"
+        if rate and empty:
+            cell += f" (into an empty table: {r(rate / empty)})"
+        cells.append(cell)
     rows.append(cells)
     cells = ["`generate_synthetic` ≥ 50,000 records a second (SQLite; drawing included)"]
     for engine in NAMES:
@@ -195,6 +199,26 @@ def reference_rate(results: dict[str, Any], engine: str) -> float | None:
         if "reference_load" in entry:
             return entry["reference_load"]["rate"]
     return None
+
+
+def copy_at_sizes(results: dict[str, Any], engine: str) -> float | None:
+    """The raw load's rate for the run's own growth of the register: each growth (from one
+    size to the next) at the mean of the raw load's time per row at its start and at its end
+    (into an empty table, then into the register at each size), as the cost of writing a row
+    grows with the table's indexes."""
+    sizes = results["engines"].get(engine, {}).get("sizes", {})
+    start = reference_rate(results, engine)
+    records = 0
+    seconds = 0.0
+    for entry in sizes.values():
+        end = entry.get("reference_at_size", {}).get("rate")
+        if not start or not end:
+            return None
+        added = entry["generate"]["records"]
+        records += added
+        seconds += added * (1 / start + 1 / end) / 2
+        start = end
+    return records / seconds if seconds else None
 
 
 def _rate(results: dict[str, Any], engine: str, parts: tuple[str, ...]) -> float | None:
@@ -266,37 +290,53 @@ def bulk(results: dict[str, Any]) -> list[str]:
         rows,
     )
     rows = []
-    copy = reference_rate(results, "postgresql")
+    copy = copy_at_sizes(results, "postgresql")
+    empty = reference_rate(results, "postgresql")
     for engine, label in NAMES.items():
-        raw = None
-        for entry in results["engines"].get(engine, {}).get("sizes", {}).values():
-            raw = entry.get("reference_load", raw)
+        sizes = results["engines"].get(engine, {}).get("sizes", {})
+        raw = next((e["reference_load"] for e in sizes.values() if "reference_load" in e), None)
         if raw is None:
             continue
+        at_sizes = "; ".join(
+            f"at {n(int(size))}: {n(e['reference_at_size']['rate'])}"
+            for size, e in sizes.items()
+            if "reference_at_size" in e
+        )
+        own = copy_at_sizes(results, engine)
         rate = import_rate(results, engine)
         without = _rate(results, engine, ("writing",))
         rows.append(
             [
                 label,
                 f"{raw['method']}: {n(raw['rate'])} ({n(raw['rows'])} rows)",
+                at_sizes or "–",
+                n(own),
                 r(rate / copy if rate and copy else None),
                 r(without / copy if without and copy else None),
-                r(rate / raw["rate"] if rate else None),
+                r(rate / empty if rate and empty else None),
+                r(rate / own if rate and own else None),
             ]
         )
     lines += [
-        "Reference: the same kind of rows, drawn beforehand, written by the database's plain bulk path into a "
-        "scratch table with the register's columns, indexes, checks and foreign keys — no reference numbers, no "
-        "audit, no summaries.",
+        "Reference: the same kind of rows, drawn beforehand, written by the database's plain bulk path — no "
+        "reference numbers, no audit, no summaries; the clock stops before the commit, after the deferred "
+        "foreign-key checks. First into an empty scratch table with the register's columns, indexes, checks and "
+        "foreign keys; then, after each growth, into the register itself at that size, in a transaction rolled "
+        "back: a row costs more to write into a table of ten million rows, whose indexes no longer fit in memory, "
+        "than into an empty one. The raw load's rate for the run's own growth counts each growth at the mean of "
+        "its time per row at the growth's start and end; the target compares the import with PostgreSQL's.",
         "",
     ]
     lines += table(
         [
             "Database",
-            "Raw load (rows a second)",
-            "Ours ÷ PostgreSQL COPY, summaries included",
-            "Ours ÷ COPY, without summaries",
-            "Ours ÷ this database's raw load",
+            "Raw load, empty table (rows a second)",
+            "Raw load into the register at each size",
+            "Raw load for the run's growth",
+            "Ours ÷ PostgreSQL COPY, same table, summaries included",
+            "Ours ÷ PostgreSQL COPY, same table, without summaries",
+            "Ours ÷ PostgreSQL COPY into an empty table",
+            "Ours ÷ this database's raw load, same table",
         ],
         rows,
     )
@@ -477,9 +517,18 @@ def findings(results: dict[str, Any], largest: str) -> list[str]:
         "2. **Jurisdiction filters are index ranges.** Everything under a place is selected as "
         "`'140305' <= place_code < '140306'` (`places/codes.py`), which both databases answer from the "
         "place_code index; the `LIKE '140305%'` form it replaced scanned the whole register on both (SQLite's LIKE "
-        "is case-insensitive, and this PostgreSQL's collation is not C). A commune officer's register list at "
-        f"{n(int(largest))} records: {', '.join(lists) or '–'}.",
-        "3. **Web load is bound by CPU per request.** A submission runs 20 SQL statements, 21 for a crime (token, "
+        "is case-insensitive, and this PostgreSQL's collation is not C). A page of a commune's register, newest "
+        "first, is read in two steps (`core/paging.py`): the page's ids from the place index alone — it holds the "
+        "place, the month and the time of report, and the id (SQLite's rowid; an included column on PostgreSQL) — "
+        "then those twenty rows; sorting a commune's thousands of whole rows for twenty was most of the cost of a "
+        "list at ten million records, and the list was most of the server's work under load. On PostgreSQL the "
+        "index-only read needs the visibility map that VACUUM keeps (the generator runs VACUUM ANALYZE after a "
+        "load, as autovacuum would). The price: the index no longer deduplicates on PostgreSQL (94 MB before, 488 "
+        "MB at ten million records) and COPY into the register at that size takes about 40% longer. A commune "
+        f"officer's register list at {n(int(largest))} records: {', '.join(lists) or '–'}.",
+        "3. **Web load is bound by CPU per request.** A list runs 8 SQL statements (token, roles, the count, the "
+        "page's ids, its rows, their tags, people and items) and serialises twenty records. A submission runs 20 "
+        "SQL statements, 21 for a crime (token, "
         "roles, category, village, the uuid check, the reference counter, the record, the audit event under the "
         "chain lock, one summary UPSERT per summary table it counts in, then the record read back with its "
         "tags, people and items, so that a resubmission gets the very same answer); the sync workers share the "

@@ -214,7 +214,7 @@ def duckdb_reference(csv_path: Path, side_path: Path) -> dict[str, Any]:
 
     out = {
         "conversion_seconds": conversion,
-        "threads": database.execute("SELECT current_setting('threads')").fetchone()[0],
+        "threads": database.sql("SELECT current_setting('threads')").fetchall()[0][0],
     }
     out["quarterly_table"] = timed(lambda: table(*months(QUARTER)))
     out["yearly_table"] = timed(lambda: table(*months(YEAR)))
@@ -403,7 +403,7 @@ def machine() -> dict[str, Any]:
         platform.platform(),
     )
     with psycopg.connect(f"{PG_SERVER}/postgres") as connection:
-        postgres = connection.execute("SHOW server_version").fetchone()[0]
+        postgres = connection.execute("SHOW server_version").fetchall()[0][0]
     locust_version = subprocess.run([str(BIN / "locust"), "--version"], capture_output=True, text=True).stdout.split()
     return {
         "cpu": cpu,
@@ -459,9 +459,12 @@ def run_engine(engine: str, results: dict[str, Any]) -> None:
             args.append("--check")
         entry["generate"] = step(engine, "generate", *args)
         current = size
+        reference_rows = str(min(size, 200_000))
         if index == 0:
-            log(f"{engine}: raw load reference")
-            entry["reference_load"] = step(engine, "reference-load", "--rows", str(min(size, 200_000)))
+            log(f"{engine}: raw load reference, empty table")
+            entry["reference_load"] = step(engine, "reference-load", "--rows", reference_rows)
+        log(f"{engine}: raw load reference, into the register at {size:,} (rolled back)")
+        entry["reference_at_size"] = step(engine, "reference-load", "--rows", reference_rows, "--into", "register")
         log(f"{engine}: national reports at {size:,}")
         entry["reports"] = step(engine, "reports", "--runs", str(RUNS), "--quarter", QUARTER, "--year", YEAR)
         log(f"{engine}: DuckDB reference at {size:,}")
