@@ -97,7 +97,8 @@ if DATABASE_URL.startswith("sqlite"):
     (PROJECT_DIR / "var").mkdir(exist_ok=True)
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    _db["CONN_MAX_AGE"] = 0
+    # Connections are kept as on PostgreSQL (DB_CONN_MAX_AGE): a new one per request would
+    # read the schema and run the pragmas below again, about a millisecond each time.
     _db["OPTIONS"] = {
         # synchronous=FULL: a record acknowledged to a citizen or a device survives a power cut
         # too (NORMAL would only survive a crash of the process).
