@@ -32,11 +32,16 @@ def next_reference(village_code: str, reported_at: datetime.datetime) -> str:
         raise RuntimeError("next_reference must be called inside transaction.atomic()")
     district = village_code[:4]
     year = timezone.localtime(reported_at).year
-    # The first record of a district's year creates its counter. Two first records may race:
-    # ON CONFLICT DO NOTHING lets the second wait for the first's row instead of failing,
-    # and the lock below then orders them.
-    ReferenceCounter.objects.bulk_create([ReferenceCounter(district_code=district, year=year)], ignore_conflicts=True)
-    counter = ReferenceCounter.objects.select_for_update().get(district_code=district, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{district[:2]}-{district}-{year}-{counter.last_number:06d}"
+    # One statement takes the number: the first record of a district's year creates the
+    # counter at 1, any other moves it on, and the row stays locked until the record's
+    # transaction ends, so concurrent records of one district queue for their numbers.
+    qn = connection.ops.quote_name
+    table, key, year_, last = (qn(n) for n in (ReferenceCounter._meta.db_table, "district_code", "year", "last_number"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key}, {year_}, {last}) VALUES (%s, %s, 1) "  # noqa: S608  # nosec B608
+            f"ON CONFLICT ({key}, {year_}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+            [district, year],
+        )
+        number = cursor.fetchone()[0]
+    return f"{district[:2]}-{district}-{year}-{number:06d}"
