@@ -331,8 +331,14 @@ def reference_load(args: argparse.Namespace) -> None:
             cursor.execute(f"VACUUM {target}")
     assert written == len(rows)
     emit(
-        {"rows": len(rows), "seconds": seconds, "rate": len(rows) / seconds, "method": method, "into": args.into}
-        | {"table_size": size}
+        {
+            "rows": len(rows),
+            "seconds": seconds,
+            "rate": len(rows) / seconds,
+            "method": method,
+            "into": args.into,
+            "table_size": size,
+        }
     )
 
 
