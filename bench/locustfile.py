@@ -19,7 +19,7 @@ import random
 import uuid
 from pathlib import Path
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, task  # type: ignore[import-not-found, unused-ignore]
 
 DATA = json.loads(Path(os.environ["BENCH_TOKENS"]).read_text())
 OFFICERS = DATA["officers"]

@@ -37,7 +37,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import duckdb
+import duckdb  # type: ignore[import-not-found, unused-ignore]  # the "bench" extra: absent under make test
 import psycopg
 import requests
 
