@@ -71,8 +71,8 @@ def test_a_page_of_a_communes_register_is_found_in_the_place_index_alone(registe
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
             assert "USING COVERING INDEX incident_place_month" in plan
         else:
-            # A handful of rows: the planner would rather scan them, unless told not to. The
-            # visibility map is set by VACUUM (autovacuum in production), outside a transaction.
+            # A handful of rows: the planner would rather scan them, unless told not to. (When
+            # it runs, the scan skips the rows for pages VACUUM has marked all-visible.)
             cursor.execute("SET enable_seqscan = off")
             cursor.execute("SET enable_bitmapscan = off")
             try:
