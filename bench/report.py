@@ -176,7 +176,11 @@ def targets(results: dict[str, Any], largest: str) -> list[str]:
     for engine in NAMES:
         rate = generator_rate(results, engine)
         met = None if rate is None or engine != "sqlite" else rate >= 50_000
-        cells.append(f"{n(rate)} a second" + (f" — {verdict(met)}" if engine == "sqlite" else "") if rate else "–")
+        cell = f"{n(rate)} a second" + (f" — {verdict(met)}" if engine == "sqlite" else "") if rate else "–"
+        floor = bare_rate(results, engine)
+        if rate and floor and engine == "sqlite":
+            cell += f" (the same rows into a bare table, primary key only, no summaries: {n(floor)} a second)"
+        cells.append(cell)
     rows.append(cells)
     cells = [f"{results['config']['locust_users']} users: 0 failures and p95 < 1 s"]
     for engine in NAMES:
@@ -198,6 +202,15 @@ def reference_rate(results: dict[str, Any], engine: str) -> float | None:
     for entry in results["engines"].get(engine, {}).get("sizes", {}).values():
         if "reference_load" in entry:
             return entry["reference_load"]["rate"]
+    return None
+
+
+def bare_rate(results: dict[str, Any], engine: str) -> float | None:
+    """The raw load into a table with the register's columns and primary key only: the floor
+    of writing these rows on this machine, whatever the writer."""
+    for entry in results["engines"].get(engine, {}).get("sizes", {}).values():
+        if "reference_bare" in entry:
+            return entry["reference_bare"]["rate"]
     return None
 
 

@@ -463,6 +463,8 @@ def run_engine(engine: str, results: dict[str, Any]) -> None:
         if index == 0:
             log(f"{engine}: raw load reference, empty table")
             entry["reference_load"] = step(engine, "reference-load", "--rows", reference_rows)
+            log(f"{engine}: raw load reference, bare table (primary key only)")
+            entry["reference_bare"] = step(engine, "reference-load", "--rows", reference_rows, "--into", "bare")
         log(f"{engine}: raw load reference, into the register at {size:,} (rolled back)")
         entry["reference_at_size"] = step(engine, "reference-load", "--rows", reference_rows, "--into", "register")
         log(f"{engine}: national reports at {size:,}")

@@ -273,7 +273,9 @@ def reference_load(args: argparse.Namespace) -> None:
     checks and foreign keys. ``--into register``: into the register itself at its present
     size, in a transaction rolled back at the end (the foreign keys checked before the clock
     stops): a write into a table of ten million rows updates indexes far larger than the
-    memory, which an empty table never does."""
+    memory, which an empty table never does. ``--into bare``: into an empty table with the
+    register's columns and its primary key only, no other index, check or foreign key: the
+    least that writing these rows can cost on this machine, whatever the writer."""
     from safevillage.incidents.models import Incident
     from safevillage.incidents.synthetic import Plan, as_of_for, prepare
     from safevillage.incidents.synthetic.draw import CONSTANT_COLUMNS, VARIABLE_COLUMNS, casualty_columns
@@ -293,8 +295,10 @@ def reference_load(args: argparse.Namespace) -> None:
     into_register = args.into == "register"
     target = qn(source) if into_register else "bench_load_scratch"
     names = ", ".join(qn(c) for c in columns)
-    if not into_register:
+    if args.into == "scratch":
         _create_scratch(target, source)
+    elif args.into == "bare":
+        _create_bare(target, source)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0), COUNT(*) FROM {target}")  # noqa: S608
         before, size = cursor.fetchone()
@@ -340,6 +344,19 @@ def reference_load(args: argparse.Namespace) -> None:
             "table_size": size,
         }
     )
+
+
+def _create_bare(scratch: str, source: str) -> None:
+    """An empty table with the columns of ``source`` and its primary key, nothing else."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TABLE {scratch} (LIKE {source} INCLUDING DEFAULTS INCLUDING IDENTITY)")
+            cursor.execute(f"ALTER TABLE {scratch} ADD PRIMARY KEY (id)")
+            return
+        cursor.execute(f"PRAGMA table_info({source})")
+        columns = [f'"{name}" {kind}' + (" PRIMARY KEY" if pk else "") for _c, name, kind, _n, _d, pk in cursor]
+        cursor.execute(f"CREATE TABLE {scratch} ({', '.join(columns)})")
 
 
 def _create_scratch(scratch: str, source: str) -> None:
@@ -395,7 +412,7 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=16)
     parser.add_argument("--out", default="")
     parser.add_argument("--side", default="")
-    parser.add_argument("--into", choices=["scratch", "register"], default="scratch")
+    parser.add_argument("--into", choices=["scratch", "register", "bare"], default="scratch")
     args = parser.parse_args()
     STEPS[args.step](args)
 
