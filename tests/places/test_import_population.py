@@ -71,3 +71,28 @@ def test_a_population_file_needs_its_columns(places, tmp_path):
     figures = write_csv(tmp_path / "population.csv", ["code", "population"], [["14", "1"]])
     with pytest.raises(CommandError, match="lacks the column"):
         run("import_population", str(figures))
+
+
+def test_a_population_import_leaves_fresh_planner_statistics_on_postgresql(places, tmp_path):
+    from django.db import connection
+
+    from safevillage.places.models import Level, UnitType
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+
+    def estimated_rows() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Place._meta.db_table])
+            return cursor.fetchone()[0]
+
+    # Statistics taken before one more place was added: stale.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Place._meta.db_table}")
+    Place.objects.create(code="99", level=Level.PROVINCE, unit_type=UnitType.KHAET, name_km="ក", name_latin="K")
+    assert estimated_rows() == Place.objects.count() - 1
+    figures = write_csv(tmp_path / "population.csv", HEADER, [["140305", "11650", "2024", "estimate"]])
+
+    run("import_population", str(figures))
+
+    assert estimated_rows() == Place.objects.count()

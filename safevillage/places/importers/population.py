@@ -22,7 +22,14 @@ from safevillage.audit.log import record_event
 from safevillage.places.importers import progress
 from safevillage.places.importers.csvfile import ImportFileError, records
 from safevillage.places.importers.report import ImportReport
-from safevillage.places.importers.store import Existing, Options, batches, read_existing, update_rows
+from safevillage.places.importers.store import (
+    Existing,
+    Options,
+    analyze_places,
+    batches,
+    read_existing,
+    update_rows,
+)
 from safevillage.places.importers.validation import clean_code
 from safevillage.places.models import LEVEL_BY_LENGTH, Place, PopulationSource
 
@@ -162,6 +169,7 @@ def import_population(path: Path, *, options: Options) -> ImportReport:
         report.unchanged = len(good) - len(changes)
         if options.may_write(report):
             _apply(changes, options)
+            analyze_places()
             report.written = True
     report.seconds = time.monotonic() - started
     return report

@@ -87,8 +87,18 @@ def store_places(
                 reason=options.reason,
             )
             record_import(report, source, options.reason)
+            analyze_places()
             report.written = True
     report.seconds = time.monotonic() - started
+
+
+def analyze_places() -> None:
+    """Fresh planner statistics for the places after a load, on PostgreSQL: a table loaded
+    in bulk and never analysed is planned as if empty (the commune ranking's population query
+    scanned every place), until autovacuum, when it runs, gets to it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Place._meta.db_table)}")
 
 
 def record_import(report: ImportReport, source: str, reason: str) -> None:
