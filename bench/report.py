@@ -562,8 +562,10 @@ def findings(results: dict[str, Any], largest: str) -> list[str]:
         "table stays near DuckDB's time; a commune × year grain would remove that, at the cost of one more row "
         "per record action. The ranking reads the crime summary (`CrimeSummary`: one row per commune and period, "
         "kept with the other summaries and derived again from the case summaries when a category's \"is a "
-        "crime\" changes) and the communes' names and populations; what is left is Python building 1,652 ranked "
-        "rows with exact decimal rates.",
+        "crime\" changes) and the communes' names and populations (for a commune without a figure of its "
+        "own, its villages' sum); what is left is Python ranking 1,652 communes, with rates and shares "
+        "as exact integer hundredths (`indicators.hundredths`), decimals only for the output. It is a few tens "
+        "of milliseconds whatever the register's size, so its ratio to DuckDB falls as the register grows.",
         "",
     ]
     return lines
