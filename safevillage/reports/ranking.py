@@ -110,29 +110,26 @@ def commune_ranking(period: Period, place_code: str = "") -> list[CommuneRank]:
     counts = _crime_counts(place_code, period)
     # Rates and shares in whole hundredths (indicators.hundredths): exact, as the report's
     # Decimals, and ranked as integers, which is several times cheaper for 1,652 communes.
+    rows: list[tuple[str, str, str, int | None, int, int]] = []
     rates: list[int | None] = []
     shares: list[int | None] = []
-    for code, *_rest in communes:
+    for code, _id, name_km, name_latin, _own in communes:
         crimes, solved = counts.get(code, (0, 0))
         population = populations[code]
+        rows.append((code, name_km, name_latin, population, crimes, solved))
         rates.append(hundredths(crimes * 10000, population) if population else None)
         shares.append(hundredths(solved * 100, crimes) if crimes else None)
     rate_ranks, solved_ranks = _competition_ranks(rates), _competition_ranks(shares)
+    # In CommuneRank's field order.
     ranking = [
         CommuneRank(
-            code,
-            name_km,
-            name_latin,
-            populations[code],
-            *counts.get(code, (0, 0)),
+            *row,
             None if rate is None else from_hundredths(rate),
             None if share is None else from_hundredths(share),
             rate_rank,
             solved_rank,
         )
-        for (code, _id, name_km, name_latin, _own), rate, share, rate_rank, solved_rank in zip(
-            communes, rates, shares, rate_ranks, solved_ranks, strict=True
-        )
+        for row, rate, share, rate_rank, solved_rank in zip(rows, rates, shares, rate_ranks, solved_ranks, strict=True)
     ]
     # Ranked communes by rank, then the unranked ones (no population); the sort is stable,
     # so communes keep the order of their codes within a rank and among the unranked.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from safevillage.audit.models import AuditEvent
-from safevillage.places.models import Place
+from safevillage.places.models import Level, Place, UnitType
 from tests.places.support import problems_by_line, run, write_csv
 
 HEADER = ["code", "population", "year", "source"]
@@ -74,10 +75,6 @@ def test_a_population_file_needs_its_columns(places, tmp_path):
 
 
 def test_a_population_import_leaves_fresh_planner_statistics_on_postgresql(places, tmp_path):
-    from django.db import connection
-
-    from safevillage.places.models import Level, UnitType
-
     if connection.vendor != "postgresql":
         pytest.skip("planner statistics are PostgreSQL's")
 
