@@ -20,6 +20,7 @@ added, not the size of the register.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -38,6 +39,28 @@ QUARTER_OF_K_PERIOD = "(k_period / 100) * 10 + ((k_period %% 100) - 1) / 3 + 1"
 
 def summary_models() -> tuple[type[models.Model], ...]:
     return (CaseSummary, ChannelSummary, CrimeSummary)
+
+
+@contextmanager
+def parallel_sorts() -> Iterator[None]:
+    """SQLite: sort with a helper thread per core (``PRAGMA threads``) for the length of the
+    block. SQLite groups and builds indexes by sorting, on one thread unless told otherwise;
+    a GROUP BY of nine million records takes a third of the time with two. Its sorter works
+    within the page cache's size, so the block should not run under ``large_page_cache``: a
+    sort in a 256 MiB cache was three times slower than in the default 2 MiB, whose runs
+    stay in the processor's cache."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA threads")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA threads = {min(8, os.cpu_count() or 1)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA threads = {int(previous)}")
 
 
 @contextmanager
@@ -92,12 +115,19 @@ def _write_parts(ids: IdRanges, adding_to: frozenset[type[models.Model]]) -> dic
     ``adding_to``, rows whose key exists are added to the counters already there (the other
     tables are empty: a plain INSERT is cheaper than an upsert)."""
     written: dict[str, int] = {}
-    counters = {m: m for m in MEASURES}
     if connection.vendor == "postgresql":
         # The quarter rows are grouped from millions of scratch rows: with the default 4 MB
         # the hash table spills to disk in a hundred batches. For this transaction only.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '128MB'")
+    with parallel_sorts():
+        _write_cases(ids, adding_to, written)
+        _write_channels(ids, adding_to, written)
+    return written
+
+
+def _write_cases(ids: IdRanges, adding_to: frozenset[type[models.Model]], written: dict[str, int]) -> None:
+    counters = {m: m for m in MEASURES}
     for basis in (Basis.OCCURRED, Basis.CLOSED):
         with _scratch(expected_cases(basis, Grain.MONTH, ids)):
             for grain, period in ((Grain.MONTH, "k_period"), (Grain.QUARTER, QUARTER_OF_K_PERIOD)):
@@ -122,6 +152,9 @@ def _write_parts(ids: IdRanges, adding_to: frozenset[type[models.Model]]) -> dic
                         group=True,
                         add=CrimeSummary in adding_to,
                     )
+
+
+def _write_channels(ids: IdRanges, adding_to: frozenset[type[models.Model]], written: dict[str, int]) -> None:
     with _scratch(expected_channels(Grain.MONTH, ids)):
         for grain, period in ((Grain.MONTH, "k_period"), (Grain.QUARTER, QUARTER_OF_K_PERIOD)):
             key = {"place_code": "k_place", "period_key": period, "channel": "channel"}
@@ -133,7 +166,6 @@ def _write_parts(ids: IdRanges, adding_to: frozenset[type[models.Model]]) -> dic
                 group=grain == Grain.QUARTER,
                 add=ChannelSummary in adding_to,
             )
-    return written
 
 
 def id_list_sql(ids: Iterable[int]) -> str:

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import translation
 
@@ -118,6 +118,71 @@ def test_a_record_entered_between_two_chunks_is_counted_once(sokha, make_inciden
     assert len(result.ranges) == PLAN.incidents // PLAN.chunk
     assert Incident.objects.count() == PLAN.incidents + 1
     assert list(differences()) == []
+
+
+def _indexes() -> set[str]:
+    """The register's secondary indexes present in the database."""
+    with connection.cursor() as cursor:
+        present = set(connection.introspection.get_constraints(cursor, Incident._meta.db_table))
+    return {str(index.name) for index in Incident._meta.indexes} & present
+
+
+def _indexes_while_writing(monkeypatch) -> list[set[str]]:
+    seen: list[set[str]] = []
+    write = Writer.write
+
+    def write_and_look(self: Writer, chunk: list, number: int) -> tuple[int, int, int]:
+        seen.append(_indexes())
+        return write(self, chunk, number)
+
+    monkeypatch.setattr(Writer, "write", write_and_look)
+    return seen
+
+
+ALL_INDEXES = {str(index.name) for index in Incident._meta.indexes}
+
+
+@pytest.mark.django_db
+def test_a_large_run_writes_without_the_secondary_indexes_and_builds_them_again(places, policy, monkeypatch):
+    assert _indexes() == ALL_INDEXES
+    seen = _indexes_while_writing(monkeypatch)
+    generate(PLAN)
+    assert seen == [set()] * 5
+    assert _indexes() == ALL_INDEXES
+    # The rebuilt indexes are the model's: the migrations see nothing to change.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_a_run_smaller_than_the_register_keeps_its_indexes(register, monkeypatch):
+    seen = _indexes_while_writing(monkeypatch)
+    generate(Plan(years=2, incidents=3_000, seed=9, end_year=2024, chunk=1_000))
+    assert seen == [ALL_INDEXES] * 3
+
+
+@pytest.mark.django_db
+def test_a_failed_run_builds_the_indexes_again(places, policy, monkeypatch):
+    write = Writer.write
+
+    def fail_second(self: Writer, chunk: list, number: int) -> tuple[int, int, int]:
+        if number == 2:
+            raise RuntimeError("disk on fire")
+        return write(self, chunk, number)
+
+    monkeypatch.setattr(Writer, "write", fail_second)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        generate(PLAN)
+    assert _indexes() == ALL_INDEXES
+    assert Incident.objects.count() == PLAN.chunk
+
+
+@pytest.mark.django_db
+def test_a_run_first_builds_an_index_a_killed_run_left_out(register):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX incident_place_month")
+    assert "incident_place_month" not in _indexes()
+    generate(Plan(years=2, incidents=1_000, seed=9, end_year=2024, chunk=1_000))
+    assert _indexes() == ALL_INDEXES
 
 
 @pytest.mark.django_db

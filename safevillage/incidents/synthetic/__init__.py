@@ -30,12 +30,15 @@ which also takes the reference numbers from ``ReferenceCounter`` under its lock,
 counters on, and appends **one audit event per province and chunk** ("synthetic.generate":
 seed, chunk, record count, id range and each district's reference range) rather than one per
 record: the chain stays intact and says exactly what was generated, while an event per record
-would double the writes. At the end the run's records are added to the report summaries by
-the database, in one pass per summary table (``reports.bulk_rebuild.add_records``: the rows
-``rebuild_summaries`` would give), so each counter is written once and the cost follows the
-records added, not the size of the register. Until then the summaries lag behind the chunks
-already written; a run cut short leaves ``check_summaries`` to say so and
-``rebuild_summaries`` to repair it.
+would double the writes. A run that adds at least as many records as the register holds sets
+the register's secondary indexes aside while it writes and builds them again at its end
+(``write.SetAside``): one sort per index instead of millions of scattered updates. At the end
+the run's records are added to the report summaries by the database, in one pass per summary
+table (``reports.bulk_rebuild.add_records``: the rows ``rebuild_summaries`` would give), so
+each counter is written once and the cost follows the records added, not the size of the
+register. Until then the summaries lag behind the chunks already written; a run cut short
+leaves ``check_summaries`` to say so and ``rebuild_summaries`` to repair it (and, if it was
+killed outright, the indexes it set aside to the next run).
 
 The package: ``calibration`` (the figures), ``plan`` (what to generate), ``inputs`` (places
 and categories), ``draw`` (the records), ``write`` (chunks, counters, audit); ``generate``
@@ -60,7 +63,7 @@ from safevillage.incidents.synthetic.calibration import DAY
 from safevillage.incidents.synthetic.draw import Formatter, Generator, Pending, casualty_columns
 from safevillage.incidents.synthetic.inputs import load_categories, load_villages
 from safevillage.incidents.synthetic.plan import Plan, SyntheticError
-from safevillage.incidents.synthetic.write import Result, Writer, large_page_cache
+from safevillage.incidents.synthetic.write import Result, SetAside, Writer, large_page_cache
 
 __all__ = ["Plan", "Result", "SyntheticError", "as_of_for", "generate", "prepare"]
 
@@ -99,7 +102,7 @@ def generate(
     """Generate ``plan.incidents`` records, commit them chunk by chunk with their audit
     events, then, unless ``summaries`` is False, add them to the report summaries. Raises
     SyntheticError before writing anything when the gazetteer or the policy is missing."""
-    from safevillage.reports.bulk_rebuild import add_records, summary_models
+    from safevillage.reports.bulk_rebuild import add_records, parallel_sorts, summary_models
 
     as_of = as_of_for(plan, now)
     generator = prepare(plan, as_of)
@@ -122,31 +125,39 @@ def generate(
         if progress:
             progress(result)
 
-    with large_page_cache():
-        started = time.perf_counter()
-        for month in generator.records():
-            buffer.extend(month)
-            result.drawing += time.perf_counter() - started
-            while len(buffer) >= plan.chunk:
-                flush(buffer[: plan.chunk])
-                del buffer[: plan.chunk]
+    aside = SetAside(plan.incidents)
+    aside.drop()
+    try:
+        with large_page_cache():
             started = time.perf_counter()
-        result.drawing += time.perf_counter() - started
-        if buffer:
-            flush(buffer)
-        started = time.perf_counter()
-        if summaries:
-            with transaction.atomic():
-                add_records(result.ranges)
-        if connection.vendor == "postgresql":
-            # Fresh statistics: the planner would otherwise read millions of rows as a few.
-            # Outside a transaction, VACUUM as well, as autovacuum would after a load this size:
-            # it marks the new pages all-visible, so that a page of a place's register is
-            # read from the place index alone (core.paging) instead of from the rows.
-            analysed: list[type[Model]] = [Incident, *summary_models()]
-            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in analysed)
-            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-            with connection.cursor() as cursor:
-                cursor.execute(f"{command} {tables}")
-        result.summaries = time.perf_counter() - started
+            for month in generator.records():
+                buffer.extend(month)
+                result.drawing += time.perf_counter() - started
+                while len(buffer) >= plan.chunk:
+                    flush(buffer[: plan.chunk])
+                    del buffer[: plan.chunk]
+                started = time.perf_counter()
+            result.drawing += time.perf_counter() - started
+            if buffer:
+                flush(buffer)
+    finally:
+        with parallel_sorts():
+            started = time.perf_counter()
+            aside.rebuild()
+            result.writing += time.perf_counter() - started
+    started = time.perf_counter()
+    if summaries:
+        with transaction.atomic():
+            add_records(result.ranges)
+    if connection.vendor == "postgresql":
+        # Fresh statistics: the planner would otherwise read millions of rows as a few.
+        # VACUUM as well, as autovacuum would after a load this size: it marks the new pages
+        # all-visible, so that a page of a place's register is read from the place index
+        # alone (core.paging) instead of from the rows. Outside a transaction only.
+        analysed: list[type[Model]] = [Incident, *summary_models()]
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in analysed)
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        with connection.cursor() as cursor:
+            cursor.execute(f"{command} {tables}")
+    result.summaries = time.perf_counter() - started
     return result

@@ -152,6 +152,50 @@ class Writer:
         return events
 
 
+class SetAside:
+    """The register's secondary indexes (``Incident.Meta.indexes``) dropped while a large run
+    writes, and built again at its end. Each record otherwise updates three indexes at
+    scattered places; past a few million records their pages no longer stay in memory and
+    that upkeep costs more than the rest of writing. Built at the end, each index is one sort
+    (``bulk_rebuild.parallel_sorts``). Only when the run adds at least as many records as the
+    register holds: into a large register a small run would pay for rebuilding every index.
+
+    The drop is committed on its own, not held in one transaction with every chunk: SQLite
+    keeps an uncommitted transaction's pages in its write-ahead log, and past a few gigabytes
+    every page read searches it (the summaries and the rebuild took twice as long). A run
+    that fails rebuilds the indexes on its way out; a run killed outright leaves them to the
+    next run, which first builds any of them that is missing."""
+
+    def __init__(self, incidents: int) -> None:
+        table = Incident._meta.db_table
+        with connection.cursor() as cursor:
+            present = set(connection.introspection.get_constraints(cursor, table))
+        self.indexes = [index for index in Incident._meta.indexes if index.name not in present]
+        self.rebuild()
+        self.indexes = list(Incident._meta.indexes) if incidents >= Incident.objects.count() else []
+
+    def drop(self) -> None:
+        self._run([f"DROP INDEX {connection.ops.quote_name(str(index.name))}" for index in self.indexes])
+
+    def rebuild(self) -> None:
+        # The statements of the model's own definitions, as its migrations ran them.
+        editor = connection.schema_editor()
+        self._run([str(index.create_sql(Incident, editor)) for index in self.indexes])
+
+    def _run(self, statements: list[str]) -> None:
+        if not statements:
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # PostgreSQL alters no index of a table with foreign-key checks still pending
+                # in the transaction (a caller's, such as a test's): run them first.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for statement in statements:
+                cursor.execute(statement)
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 @contextlib.contextmanager
 def large_page_cache() -> Iterator[None]:
     """SQLite: a 256 MiB page cache while generating (the default 2 MiB makes every index
