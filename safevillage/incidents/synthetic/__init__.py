@@ -125,7 +125,7 @@ def generate(
         if progress:
             progress(result)
 
-    aside = SetAside(plan.incidents)
+    aside = SetAside.for_run(plan.incidents)
     aside.drop()
     try:
         with large_page_cache():

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from safevillage.audit.log import record_events
@@ -166,13 +166,17 @@ class SetAside:
     that fails rebuilds the indexes on its way out; a run killed outright leaves them to the
     next run, which first builds any of them that is missing."""
 
-    def __init__(self, incidents: int) -> None:
-        table = Incident._meta.db_table
+    def __init__(self, indexes: list[models.Index]) -> None:
+        self.indexes = indexes
+
+    @classmethod
+    def for_run(cls, incidents: int) -> SetAside:
+        """First builds any index a run killed outright left out, then sets all of them aside
+        if the run adds at least as many records as the register holds, else none."""
         with connection.cursor() as cursor:
-            present = set(connection.introspection.get_constraints(cursor, table))
-        self.indexes = [index for index in Incident._meta.indexes if index.name not in present]
-        self.rebuild()
-        self.indexes = list(Incident._meta.indexes) if incidents >= Incident.objects.count() else []
+            present = set(connection.introspection.get_constraints(cursor, Incident._meta.db_table))
+        cls([index for index in Incident._meta.indexes if index.name not in present]).rebuild()
+        return cls(list(Incident._meta.indexes) if incidents >= Incident.objects.count() else [])
 
     def drop(self) -> None:
         self._run([f"DROP INDEX {connection.ops.quote_name(str(index.name))}" for index in self.indexes])
