@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
+from safevillage.core.pragmas import sqlite_pragma
 from safevillage.policy.models import Category
 from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, CrimeSummary, Grain
 from safevillage.reports.rebuild import IdRanges, expected_cases, expected_channels
@@ -49,18 +50,8 @@ def parallel_sorts() -> Iterator[None]:
     within the page cache's size, so the block should not run under ``large_page_cache``: a
     sort in a 256 MiB cache was three times slower than in the default 2 MiB, whose runs
     stay in the processor's cache."""
-    if connection.vendor != "sqlite":
+    with sqlite_pragma("threads", min(8, os.cpu_count() or 1)):
         yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA threads")
-        previous = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA threads = {min(8, os.cpu_count() or 1)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA threads = {int(previous)}")
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from safevillage.audit.log import record_events
+from safevillage.core.pragmas import sqlite_pragma
 from safevillage.incidents.models import Incident, ReferenceCounter
 from safevillage.incidents.synthetic.draw import CONSTANT_COLUMNS, VARIABLE_COLUMNS, Pending
 from safevillage.incidents.synthetic.plan import Plan, SyntheticError
@@ -204,15 +205,5 @@ class SetAside:
 def large_page_cache() -> Iterator[None]:
     """SQLite: a 256 MiB page cache while generating (the default 2 MiB makes every index
     insert of a large register a disk read). Durability settings are left as they are."""
-    if connection.vendor != "sqlite":
+    with sqlite_pragma("cache_size", -262144):
         yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -262144")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
