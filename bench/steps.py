@@ -100,6 +100,8 @@ def generate(args: argparse.Namespace) -> None:
         "drawing": result.drawing,
         "writing": result.writing,
         "summaries": result.summaries,
+        "thread_drawing": result.thread_drawing,
+        "thread_copying": result.thread_copying,
         "seconds": result.seconds,
         "rate": result.records / result.seconds,
         "rate_without_summaries": result.records / (result.drawing + result.writing),

@@ -8,7 +8,8 @@ from django.core.management.base import CommandError
 
 from safevillage.incidents.models import Incident
 
-pytestmark = pytest.mark.django_db
+# The generator commits chunk by chunk, outside any transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_demo_records_fill_an_empty_register_once(places, policy, settings):

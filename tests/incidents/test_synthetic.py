@@ -7,8 +7,11 @@ import datetime
 import io
 import re
 import statistics
+import sys
+import threading
 import zoneinfo
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -23,13 +26,16 @@ from safevillage.incidents.models import Incident, ReferenceCounter
 from safevillage.incidents.references import REFERENCE_PATTERN, next_reference
 from safevillage.incidents.synthetic import Plan, SyntheticError, generate
 from safevillage.incidents.synthetic.calibration import CATEGORY_MIX, expected_shares
-from safevillage.incidents.synthetic.write import Writer
+from safevillage.incidents.synthetic.draw import Generator
+from safevillage.incidents.synthetic.write import Chunk, Writer
 from safevillage.policy.models import Category
 from safevillage.reports.rebuild import differences
 
 PHNOM_PENH = zoneinfo.ZoneInfo("Asia/Phnom_Penh")
 # Two whole years in the past: the run does not depend on today's date.
 PLAN = Plan(years=2, incidents=5_000, seed=7, end_year=2024, chunk=1_000)
+# A run commits chunk by chunk, outside any transaction: so do these tests.
+pytestmark = pytest.mark.django_db(transaction=True)
 FIELDS = [f.attname for f in Incident._meta.concrete_fields if f.attname != "id"]
 
 
@@ -48,7 +54,6 @@ def _start_again() -> None:
     ReferenceCounter.objects.all().delete()
 
 
-@pytest.mark.django_db
 def test_the_same_seed_gives_the_same_register_and_another_seed_another(register):
     first = _rows()
     assert len(first) == 5_000
@@ -62,7 +67,6 @@ def test_the_same_seed_gives_the_same_register_and_another_seed_another(register
     assert other != first
 
 
-@pytest.mark.django_db
 def test_every_chunk_is_audited_and_the_chain_stays_intact(register):
     assert register.records == 5_000
     assert register.chunks == 5
@@ -75,7 +79,6 @@ def test_every_chunk_is_audited_and_the_chain_stays_intact(register):
     assert verify_chain().intact
 
 
-@pytest.mark.django_db
 def test_an_audit_event_names_the_reference_range_of_each_district(register):
     event = AuditEvent.objects.filter(action="synthetic.generate", place_code="14").order_by("seq").first()
     first_id, last_id = event.new["ids"]
@@ -88,12 +91,10 @@ def test_an_audit_event_names_the_reference_range_of_each_district(register):
         assert numbered.order_by("reference").last().reference == last
 
 
-@pytest.mark.django_db
 def test_the_summaries_equal_the_records_after_a_run(register):
     assert list(differences()) == []
 
 
-@pytest.mark.django_db
 def test_a_second_run_adds_to_the_summaries_of_the_first(register):
     # The first run wrote into empty summaries; the second adds to the counters already there.
     generate(Plan(years=2, incidents=3_000, seed=9, end_year=2024, chunk=1_000))
@@ -101,15 +102,14 @@ def test_a_second_run_adds_to_the_summaries_of_the_first(register):
     assert list(differences()) == []
 
 
-@pytest.mark.django_db
 def test_a_record_entered_between_two_chunks_is_counted_once(sokha, make_incident, monkeypatch):
     """The run adds only its own chunks' ids to the summaries: a record entered through intake
     between two chunks is already counted by its action."""
     write = Writer.write
 
-    def write_then_intake(self: Writer, chunk: list, number: int) -> tuple[int, int, int]:
-        written = write(self, chunk, number)
-        if number == 1:
+    def write_then_intake(self: Writer, chunk: Chunk) -> tuple[int, int, int]:
+        written = write(self, chunk)
+        if chunk.number == 1:
             make_incident(sokha)
         return written
 
@@ -131,9 +131,9 @@ def _indexes_while_writing(monkeypatch) -> list[set[str]]:
     seen: list[set[str]] = []
     write = Writer.write
 
-    def write_and_look(self: Writer, chunk: list, number: int) -> tuple[int, int, int]:
+    def write_and_look(self: Writer, chunk: Chunk) -> tuple[int, int, int]:
         seen.append(_indexes())
-        return write(self, chunk, number)
+        return write(self, chunk)
 
     monkeypatch.setattr(Writer, "write", write_and_look)
     return seen
@@ -142,7 +142,6 @@ def _indexes_while_writing(monkeypatch) -> list[set[str]]:
 ALL_INDEXES = {str(index.name) for index in Incident._meta.indexes}
 
 
-@pytest.mark.django_db
 def test_a_large_run_writes_without_the_secondary_indexes_and_builds_them_again(places, policy, monkeypatch):
     assert _indexes() == ALL_INDEXES
     seen = _indexes_while_writing(monkeypatch)
@@ -153,21 +152,19 @@ def test_a_large_run_writes_without_the_secondary_indexes_and_builds_them_again(
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-@pytest.mark.django_db
 def test_a_run_smaller_than_the_register_keeps_its_indexes(register, monkeypatch):
     seen = _indexes_while_writing(monkeypatch)
     generate(Plan(years=2, incidents=3_000, seed=9, end_year=2024, chunk=1_000))
     assert seen == [ALL_INDEXES] * 3
 
 
-@pytest.mark.django_db
 def test_a_failed_run_builds_the_indexes_again(places, policy, monkeypatch):
     write = Writer.write
 
-    def fail_second(self: Writer, chunk: list, number: int) -> tuple[int, int, int]:
-        if number == 2:
+    def fail_second(self: Writer, chunk: Chunk) -> tuple[int, int, int]:
+        if chunk.number == 2:
             raise RuntimeError("disk on fire")
-        return write(self, chunk, number)
+        return write(self, chunk)
 
     monkeypatch.setattr(Writer, "write", fail_second)
     with pytest.raises(RuntimeError, match="disk on fire"):
@@ -176,7 +173,68 @@ def test_a_failed_run_builds_the_indexes_again(places, policy, monkeypatch):
     assert Incident.objects.count() == PLAN.chunk
 
 
-@pytest.mark.django_db
+def _drawing_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "synthetic-drawing"]
+
+
+def _attached() -> list[str]:
+    """Databases attached to the connection besides its own (SQLite's scratch chunks)."""
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        return [name for _seq, name, _file in cursor.fetchall() if name not in ("main", "temp")]
+
+
+def test_a_failed_write_stops_the_drawing_and_leaves_nothing_attached(places, policy, monkeypatch):
+    write = Writer.write
+    interval = sys.getswitchinterval()
+
+    def fail_third(self: Writer, chunk: Chunk) -> tuple[int, int, int]:
+        if chunk.number == 3:
+            raise RuntimeError("disk on fire")
+        return write(self, chunk)
+
+    monkeypatch.setattr(Writer, "write", fail_third)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        generate(PLAN)
+    assert Incident.objects.count() == 2 * PLAN.chunk
+    assert _drawing_threads() == []
+    assert _attached() == []
+    assert sys.getswitchinterval() == interval
+
+
+def test_a_failure_while_drawing_reaches_the_caller_after_the_chunks_before_it(places, policy, monkeypatch):
+    draw = Generator._draw
+    calls = 0
+
+    def fail_later(self: Generator, *args: Any) -> list:
+        nonlocal calls
+        calls += 1
+        if calls == 200:
+            raise ValueError("the seed ran dry")
+        return draw(self, *args)
+
+    monkeypatch.setattr(Generator, "_draw", fail_later)
+    with pytest.raises(ValueError, match="the seed ran dry"):
+        generate(PLAN)
+    # Whole chunks only, each with its audit events; the indexes are back.
+    written = Incident.objects.count()
+    assert 0 < written < PLAN.incidents
+    assert written % PLAN.chunk == 0
+    assert sum(e.new["records"] for e in AuditEvent.objects.filter(action="synthetic.generate")) == written
+    assert verify_chain().intact
+    assert _indexes() == ALL_INDEXES
+    assert _drawing_threads() == []
+    assert _attached() == []
+
+
+def test_a_run_inside_a_transaction_is_refused_before_writing(places, policy):
+    with pytest.raises(SyntheticError, match="outside any transaction"), transaction.atomic():
+        generate(PLAN)
+    assert not Incident.objects.exists()
+
+
 def test_a_run_first_builds_an_index_a_killed_run_left_out(register):
     with connection.cursor() as cursor:
         cursor.execute("DROP INDEX incident_place_month")
@@ -185,7 +243,6 @@ def test_a_run_first_builds_an_index_a_killed_run_left_out(register):
     assert _indexes() == ALL_INDEXES
 
 
-@pytest.mark.django_db
 def test_every_closure_month_is_the_local_month_of_its_closing_time(register):
     closed = Incident.objects.filter(closed_at__isnull=False).values_list("closed_at", "closed_month")
     assert len(closed) > 1_000
@@ -197,10 +254,13 @@ def test_every_closure_month_is_the_local_month_of_its_closing_time(register):
         Incident.objects.filter(pk=record.pk).update(closed_month=None)
 
 
-@pytest.mark.django_db
-def test_references_follow_the_district_counters_and_real_intake_continues_them(places, policy):
+def test_references_follow_the_district_counters_and_real_intake_continues_them(sokha, make_incident):
+    # A record entered through intake first: the run continues its district's numbers.
+    entered = make_incident(sokha)
     generate(Plan(years=1, incidents=2_000, seed=3, end_year=timezone_year(), chunk=1_000))
     references = list(Incident.objects.values_list("reference", flat=True))
+    assert entered.reference.endswith("-000001")
+    assert any(r.startswith(entered.reference[:-6]) and r.endswith("-000002") for r in references)
     assert len(set(references)) == len(references)
     assert all(re.fullmatch(REFERENCE_PATTERN, r) for r in references)
     for counter in ReferenceCounter.objects.all():
@@ -223,7 +283,6 @@ def timezone_year() -> int:
     return datetime.datetime.now(PHNOM_PENH).year
 
 
-@pytest.mark.django_db
 def test_the_category_mix_follows_the_national_calibration(register):
     counts = Counter(Incident.objects.values_list("category__code", flat=True))
     codes = list(Category.objects.filter(code__in=list(CATEGORY_MIX)).values_list("code", flat=True))
@@ -242,7 +301,6 @@ def test_the_category_mix_follows_the_national_calibration(register):
     assert groups["drug"] > groups["crime"]
 
 
-@pytest.mark.django_db
 def test_road_accidents_peak_at_khmer_new_year(register):
     traffic = Incident.objects.filter(category__code="traffic_accident")
     april = traffic.filter(period_month__in=[202304, 202404]).count()
@@ -257,7 +315,6 @@ def timezone_day(moment: datetime.datetime) -> int:
     return moment.astimezone(PHNOM_PENH).day
 
 
-@pytest.mark.django_db
 def test_the_register_reads_like_a_real_one(register):
     records = Incident.objects.all()
     statuses = Counter(records.values_list("status", flat=True))
@@ -276,7 +333,6 @@ def test_the_register_reads_like_a_real_one(register):
         assert incident.reference.split("-")[2] == str(incident.reported_at.astimezone(PHNOM_PENH).year)
 
 
-@pytest.mark.django_db
 def test_solved_drug_cases_carry_arrests_and_road_accidents_casualties(register):
     drugs = Incident.objects.filter(category__code__startswith="drug_", outcome="solved", clearance="arrest")
     arrests = list(drugs.values_list("arrests", flat=True))
@@ -290,13 +346,11 @@ def test_solved_drug_cases_carry_arrests_and_road_accidents_casualties(register)
     assert not Incident.objects.filter(outcome="solved", category__is_crime=False).exists()
 
 
-@pytest.mark.django_db
 def test_channels_respect_sensitive_categories(register):
     assert not Incident.objects.filter(channel="public_web", category__sensitive=True).exists()
     assert Incident.objects.filter(channel="patrol", category__code="drug_dealing").exists()
 
 
-@pytest.mark.django_db
 def test_without_a_gazetteer_nothing_is_written(policy):
     with translation.override("en"), pytest.raises(SyntheticError, match="no current village"):
         generate(PLAN)
@@ -304,7 +358,6 @@ def test_without_a_gazetteer_nothing_is_written(policy):
     assert not AuditEvent.objects.filter(action="synthetic.generate").exists()
 
 
-@pytest.mark.django_db
 def test_the_command_runs_only_with_debug_on(places, policy, settings):
     settings.DEBUG = False
     with translation.override("en"), pytest.raises(CommandError, match="DEBUG=true"):
@@ -327,7 +380,6 @@ def test_the_command_runs_only_with_debug_on(places, policy, settings):
     assert Incident.objects.aggregate(Max("period_month"))["period_month__max"] <= 202412
 
 
-@pytest.mark.django_db
 def test_the_command_refuses_impossible_plans(places, policy, settings):
     settings.DEBUG = True
     with translation.override("en"), pytest.raises(CommandError, match="--years must be between 1 and 50"):

@@ -25,9 +25,12 @@ Everything is drawn from one ``random.Random(seed)`` in a fixed order, so a seed
 end year and a gazetteer give the same records every time (the date of the run matters only
 when the end year is the current one: records stop at the present).
 
-Writing: raw ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in one transaction per chunk,
-which also takes the reference numbers from ``ReferenceCounter`` under its lock, moves the
-counters on, and appends **one audit event per province and chunk** ("synthetic.generate":
+Writing: one transaction per chunk, outside any other (a run inside one is refused). On
+SQLite a thread draws the next chunks while the database writes the present one, and hands
+each over in a scratch table that one ``INSERT ... SELECT`` copies (``stage``); on PostgreSQL
+the chunk is drawn, then written by ``COPY``. Each chunk's transaction also takes the
+reference numbers from ``ReferenceCounter`` under its lock, moves the counters on, and
+appends **one audit event per province and chunk** ("synthetic.generate":
 seed, chunk, record count, id range and each district's reference range) rather than one per
 record: the chain stays intact and says exactly what was generated, while an event per record
 would double the writes. A run that adds at least as many records as the register holds sets
@@ -41,12 +44,13 @@ leaves ``check_summaries`` to say so and ``rebuild_summaries`` to repair it (and
 killed outright, the indexes it set aside to the next run).
 
 The package: ``calibration`` (the figures), ``plan`` (what to generate), ``inputs`` (places
-and categories), ``draw`` (the records), ``write`` (chunks, counters, audit); ``generate``
-below runs them.
+and categories), ``draw`` (the records), ``write`` (chunks, counters, audit), ``stage`` (the
+drawing thread); ``generate`` below runs them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import random
 import time
@@ -57,13 +61,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safevillage.incidents.models import Incident
 from safevillage.incidents.synthetic.calibration import DAY
-from safevillage.incidents.synthetic.draw import Formatter, Generator, Pending, casualty_columns
+from safevillage.incidents.synthetic.draw import Formatter, Generator, casualty_columns
 from safevillage.incidents.synthetic.inputs import load_categories, load_villages
 from safevillage.incidents.synthetic.plan import Plan, SyntheticError
-from safevillage.incidents.synthetic.write import Result, SetAside, Writer, large_page_cache
+from safevillage.incidents.synthetic.stage import Staging
+from safevillage.incidents.synthetic.write import Result, SetAside, Writer, chunks, large_page_cache
 
 __all__ = ["Plan", "Result", "SyntheticError", "as_of_for", "generate", "prepare"]
 
@@ -101,45 +107,42 @@ def generate(
 ) -> Result:
     """Generate ``plan.incidents`` records, commit them chunk by chunk with their audit
     events, then, unless ``summaries`` is False, add them to the report summaries. Raises
-    SyntheticError before writing anything when the gazetteer or the policy is missing."""
+    SyntheticError before writing anything when called inside a transaction or when the
+    gazetteer or the policy is missing."""
     from safevillage.reports.bulk_rebuild import add_records, parallel_sorts, summary_models
 
+    if connection.in_atomic_block:
+        raise SyntheticError(_("A run commits chunk by chunk: start it outside any transaction."))
     as_of = as_of_for(plan, now)
     generator = prepare(plan, as_of)
-    casualties = casualty_columns()
-    writer = Writer(plan, casualties)
+    writer = Writer(plan, casualty_columns())
     result = Result(as_of=as_of)
-
-    buffer: list[Pending] = []
-
-    def flush(chunk: list[Pending]) -> None:
-        started = time.perf_counter()
-        first_id, last_id, events = writer.write(chunk, result.chunks + 1)
-        result.writing += time.perf_counter() - started
-        result.chunks += 1
-        result.records += len(chunk)
-        result.events += events
-        result.first_id = first_id if result.first_id is None else result.first_id
-        result.last_id = last_id
-        result.ranges.append((first_id, last_id))
-        if progress:
-            progress(result)
 
     aside = SetAside.for_run(plan.incidents)
     aside.drop()
     try:
-        with large_page_cache():
+        drawn = chunks(generator.records(), plan.chunk)
+        # SQLite: drawn in a thread while the database writes (``stage``).
+        staging = Staging(drawn, writer.columns) if connection.vendor == "sqlite" else None
+        with staging or contextlib.nullcontext(drawn) as handed, large_page_cache():
+            # Drawing: waiting for the next chunk (with a thread, what the writing did not hide).
             started = time.perf_counter()
-            for month in generator.records():
-                buffer.extend(month)
-                result.drawing += time.perf_counter() - started
-                while len(buffer) >= plan.chunk:
-                    flush(buffer[: plan.chunk])
-                    del buffer[: plan.chunk]
+            for chunk in handed:
+                drawn_at = time.perf_counter()
+                result.drawing += drawn_at - started
+                first_id, last_id, events = writer.write(chunk)
                 started = time.perf_counter()
-            result.drawing += time.perf_counter() - started
-            if buffer:
-                flush(buffer)
+                result.writing += started - drawn_at
+                result.chunks += 1
+                result.records += chunk.size
+                result.events += events
+                result.first_id = first_id if result.first_id is None else result.first_id
+                result.last_id = last_id
+                result.ranges.append((first_id, last_id))
+                if progress:
+                    progress(result)
+        if staging:
+            result.thread_drawing, result.thread_copying = staging.drawing, staging.copying
     finally:
         with parallel_sorts():
             started = time.perf_counter()
@@ -153,11 +156,10 @@ def generate(
         # Fresh statistics: the planner would otherwise read millions of rows as a few.
         # VACUUM as well, as autovacuum would after a load this size: it marks the new pages
         # all-visible, so that a page of a place's register is read from the place index
-        # alone (core.paging) instead of from the rows. Outside a transaction only.
+        # alone (core.paging) instead of from the rows.
         analysed: list[type[Model]] = [Incident, *summary_models()]
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in analysed)
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            cursor.execute(f"{command} {tables}")
+            cursor.execute(f"VACUUM (ANALYZE) {tables}")
     result.summaries = time.perf_counter() - started
     return result

@@ -28,16 +28,62 @@ class Result:
     last_id: int | None = None
     # The id range of each chunk: other writers may insert between two chunks.
     ranges: list[tuple[int, int]] = field(default_factory=list)
-    # Wall-clock seconds: drawing records, writing them (with counters and audit), adding them
-    # to the summaries.
+    # Wall-clock seconds: drawing records (waiting for them, when a thread draws), writing them
+    # (with counters and audit), adding them to the summaries.
     drawing: float = 0.0
     writing: float = 0.0
     summaries: float = 0.0
+    # SQLite: the drawing thread's seconds, drawing and copying chunks into its scratch files,
+    # alongside the writing (``stage``).
+    thread_drawing: float = 0.0
+    thread_copying: float = 0.0
     as_of: datetime.datetime | None = None
 
     @property
     def seconds(self) -> float:
         return self.drawing + self.writing + self.summaries
+
+
+@dataclass
+class Chunk:
+    """Records drawn and numbered within the chunk: a record's ``row[0]`` is its number among
+    the chunk's records of its district and year, to which the writer adds the district's
+    counter. ``counts`` is the chunk's records per (district, year). Handed over either as
+    ``records`` (PostgreSQL) or in the attached scratch database ``stage`` (SQLite,
+    ``stage.Staging``)."""
+
+    number: int
+    size: int
+    counts: dict[tuple[str, int], int]
+    records: list[Pending]
+    stage: str = ""
+
+    @classmethod
+    def of(cls, number: int, records: list[Pending]) -> Chunk:
+        counts: dict[tuple[str, int], int] = {}
+        for pending in records:
+            key = (pending.district, pending.year)
+            counts[key] = pending.row[0] = counts.get(key, 0) + 1
+        return cls(number, len(records), counts, records)
+
+
+def chunks(months: Iterator[list[Pending]], size: int) -> Iterator[Chunk]:
+    """The drawn records cut into chunks of ``size`` (the last one shorter), numbered."""
+    buffer: list[Pending] = []
+    number = 0
+    for month in months:
+        buffer += month
+        while len(buffer) >= size:
+            number += 1
+            yield Chunk.of(number, buffer[:size])
+            del buffer[:size]
+    if buffer:
+        yield Chunk.of(number + 1, buffer)
+
+
+def reference(district: str, year: int, number: int) -> str:
+    """As ``references.next_reference`` writes it; ``Writer`` says the same in SQL."""
+    return f"{district[:2]}-{district}-{year}-{number:06d}"
 
 
 class Writer:
@@ -47,31 +93,45 @@ class Writer:
         self.plan = plan
         self.vendor = connection.vendor
         self.table = Incident._meta.db_table
-        self.columns = [*VARIABLE_COLUMNS, *casualties, *CONSTANT_COLUMNS]
+        self.columns = [*VARIABLE_COLUMNS, *casualties]
         self.tail = tuple(CONSTANT_COLUMNS.values())
         qn = connection.ops.quote_name
-        names = ", ".join(qn(c) for c in self.columns)
+        names = ", ".join(qn(c) for c in [*self.columns, *CONSTANT_COLUMNS])
         if self.vendor == "sqlite":
-            # Constants are written as literals: fewer parameters to bind per row.
-            marks = ", ".join(["?"] * (len(self.columns) - len(self.tail)) + ["''"] * len(self.tail))
-            self.sql = f"INSERT INTO {qn(self.table)} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608
+            # From the chunk's scratch table, numbered on the way: the same text as
+            # ``reference`` (printf's %06d is Python's :06d), the district's counter read in
+            # this transaction. Constants are written as literals.
+            counter = qn(ReferenceCounter._meta.db_table)
+            number = "s.reference + COALESCE(c.last_number, 0)"
+            values = ", ".join(
+                [f"printf('%s-%s-%d-%06d', substr(s.district, 1, 2), s.district, s.year, {number})"]
+                + [f"s.{c}" for c in self.columns[1:]]
+                + ["''"] * len(self.tail)
+            )
+            self.sql = (
+                f"INSERT INTO {qn(self.table)} ({names}) SELECT {values} FROM {{stage}}.chunk AS s "  # noqa: S608  # nosec B608
+                f"LEFT JOIN {counter} AS c ON c.district_code = s.district AND c.year = s.year ORDER BY s.rowid"
+            )
         elif self.vendor == "postgresql":
             self.sql = f"COPY {qn(self.table)} ({names}) FROM STDIN"
         else:
             message = _("The generator writes to SQLite or PostgreSQL, not %(vendor)s.")
             raise SyntheticError(message % {"vendor": self.vendor})
 
-    def _insert(self, rows: list[list[Any]]) -> None:
+    def _insert(self, chunk: Chunk, counters: dict[tuple[str, int], int]) -> None:
         if self.vendor == "sqlite":
-            raw: Any = connection.connection
-            raw.executemany(self.sql, rows)
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql.format(stage=chunk.stage))
         else:
             tail = self.tail
             with connection.cursor() as cursor, cursor.cursor.copy(self.sql) as copy:
-                for row in rows:
+                for pending in chunk.records:
+                    row = pending.row
+                    district, year = pending.district, pending.year
+                    row[0] = reference(district, year, counters.get((district, year), 0) + row[0])
                     copy.write_row((*row, *tail))
 
-    def write(self, chunk: list[Pending], number: int) -> tuple[int, int, int]:
+    def write(self, chunk: Chunk) -> tuple[int, int, int]:
         """Number, insert and audit one chunk; returns (first id, last id, events)."""
         qn = connection.ops.quote_name
         with transaction.atomic():
@@ -82,53 +142,45 @@ class Writer:
                     cursor.execute(f"LOCK TABLE {qn(self.table)} IN SHARE ROW EXCLUSIVE MODE")
                 cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(self.table)}")  # noqa: S608  # nosec B608
                 before = cursor.fetchone()[0]
-            districts = sorted({p.district for p in chunk})
+            districts = sorted({district for district, _year in chunk.counts})
             counters = {
                 (c.district_code, c.year): c.last_number
                 for c in ReferenceCounter.objects.select_for_update().filter(district_code__in=districts)
             }
-            ranges: dict[tuple[str, int], list[str]] = {}
-            for pending in chunk:
-                key = (pending.district, pending.year)
-                number_in_year = counters.get(key, 0) + 1
-                counters[key] = number_in_year
-                reference = f"{pending.district[:2]}-{pending.district}-{pending.year}-{number_in_year:06d}"
-                pending.row[0] = reference
-                span = ranges.get(key)
-                if span is None:
-                    ranges[key] = [reference, reference]
-                else:
-                    span[1] = reference
-            self._insert([p.row for p in chunk])
+            self._insert(chunk, counters)
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT MIN(id), MAX(id), COUNT(*) FROM {qn(self.table)} WHERE id > %s",  # noqa: S608  # nosec B608
                     [before],
                 )
                 first_id, last_id, count = cursor.fetchone()
-            if count != len(chunk):
-                raise RuntimeError(f"chunk {number}: {len(chunk)} records written but {count} found")
+            if count != chunk.size:
+                raise RuntimeError(f"chunk {chunk.number}: {chunk.size} records written but {count} found")
+            ranges: dict[tuple[str, int], tuple[str, str]] = {}
+            for key, records in chunk.counts.items():
+                last = counters.get(key, 0)
+                counters[key] = last + records
+                ranges[key] = (reference(*key, last + 1), reference(*key, last + records))
             ReferenceCounter.objects.bulk_create(
                 [ReferenceCounter(district_code=d, year=y, last_number=n) for (d, y), n in sorted(counters.items())],
                 update_conflicts=True,
                 unique_fields=["district_code", "year"],
                 update_fields=["last_number"],
             )
-            events = self._events(chunk, number, first_id, last_id, ranges)
+            events = self._events(chunk, first_id, last_id, ranges)
             record_events(events)
         return first_id, last_id, len(events)
 
     def _events(
-        self, chunk: list[Pending], number: int, first_id: int, last_id: int, ranges: dict[tuple[str, int], list[str]]
+        self, chunk: Chunk, first_id: int, last_id: int, ranges: dict[tuple[str, int], tuple[str, str]]
     ) -> list[dict[str, Any]]:
         """One event per province of the chunk, seen by that province's auditors."""
         per_province: dict[str, int] = {}
-        for pending in chunk:
-            province = pending.district[:2]
-            per_province[province] = per_province.get(province, 0) + 1
+        for (district, _year), records in chunk.counts.items():
+            per_province[district[:2]] = per_province.get(district[:2], 0) + records
         events = []
         for province, records in sorted(per_province.items()):
-            references = {f"{d}-{y}": span for (d, y), span in sorted(ranges.items()) if d[:2] == province}
+            references = {f"{d}-{y}": list(span) for (d, y), span in sorted(ranges.items()) if d[:2] == province}
             events.append(
                 {
                     "action": "synthetic.generate",
@@ -139,7 +191,7 @@ class Writer:
                     "place_code": province,
                     "new": {
                         "seed": self.plan.seed,
-                        "chunk": number,
+                        "chunk": chunk.number,
                         "records": records,
                         "ids": [first_id, last_id],
                         "references": references,
@@ -191,14 +243,8 @@ class SetAside:
         if not statements:
             return
         with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # PostgreSQL alters no index of a table with foreign-key checks still pending
-                # in the transaction (a caller's, such as a test's): run them first.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for statement in statements:
                 cursor.execute(statement)
-            if connection.vendor == "postgresql":
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 @contextlib.contextmanager
