@@ -25,6 +25,11 @@ def is_reference(value: str) -> bool:
     return bool(_REFERENCE.fullmatch(value))
 
 
+def format_reference(district: str, year: int, number: int) -> str:
+    """The reference of a district's ``number``-th record of ``year``."""
+    return f"{district[:2]}-{district}-{year}-{number:06d}"
+
+
 def next_reference(village_code: str, reported_at: datetime.datetime) -> str:
     """Take the next number of the village's district for the local year of ``reported_at``.
     Must run inside the transaction that stores the record."""
@@ -44,4 +49,4 @@ def next_reference(village_code: str, reported_at: datetime.datetime) -> str:
             [district, year],
         )
         number = cursor.fetchone()[0]
-    return f"{district[:2]}-{district}-{year}-{number:06d}"
+    return format_reference(district, year, number)

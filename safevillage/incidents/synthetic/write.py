@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from safevillage.audit.log import record_events
 from safevillage.core.pragmas import sqlite_pragma
 from safevillage.incidents.models import Incident, ReferenceCounter
+from safevillage.incidents.references import format_reference
 from safevillage.incidents.synthetic.draw import CONSTANT_COLUMNS, VARIABLE_COLUMNS, Pending
 from safevillage.incidents.synthetic.plan import Plan, SyntheticError
 
@@ -81,11 +82,6 @@ def chunks(months: Iterator[list[Pending]], size: int) -> Iterator[Chunk]:
         yield Chunk.of(number + 1, buffer)
 
 
-def reference(district: str, year: int, number: int) -> str:
-    """As ``references.next_reference`` writes it; ``Writer`` says the same in SQL."""
-    return f"{district[:2]}-{district}-{year}-{number:06d}"
-
-
 class Writer:
     """Writes chunks of drawn records, one transaction each."""
 
@@ -98,8 +94,8 @@ class Writer:
         qn = connection.ops.quote_name
         names = ", ".join(qn(c) for c in [*self.columns, *CONSTANT_COLUMNS])
         if self.vendor == "sqlite":
-            # From the chunk's scratch table, numbered on the way: the same text as
-            # ``reference`` (printf's %06d is Python's :06d), the district's counter read in
+            # From the chunk's scratch table, numbered on the way: the text of
+            # ``format_reference`` (printf's %06d is Python's :06d), the district's counter read in
             # this transaction. Constants are written as literals.
             counter = qn(ReferenceCounter._meta.db_table)
             number = "s.reference + COALESCE(c.last_number, 0)"
@@ -128,7 +124,7 @@ class Writer:
                 for pending in chunk.records:
                     row = pending.row
                     district, year = pending.district, pending.year
-                    row[0] = reference(district, year, counters.get((district, year), 0) + row[0])
+                    row[0] = format_reference(district, year, counters.get((district, year), 0) + row[0])
                     copy.write_row((*row, *tail))
 
     def write(self, chunk: Chunk) -> tuple[int, int, int]:
@@ -160,7 +156,7 @@ class Writer:
             for key, records in chunk.counts.items():
                 last = counters.get(key, 0)
                 counters[key] = last + records
-                ranges[key] = (reference(*key, last + 1), reference(*key, last + records))
+                ranges[key] = (format_reference(*key, last + 1), format_reference(*key, last + records))
             ReferenceCounter.objects.bulk_create(
                 [ReferenceCounter(district_code=d, year=y, last_number=n) for (d, y), n in sorted(counters.items())],
                 update_conflicts=True,
