@@ -158,15 +158,20 @@ def test_a_run_smaller_than_the_register_keeps_its_indexes(register, monkeypatch
     assert seen == [ALL_INDEXES] * 3
 
 
-def test_a_failed_run_builds_the_indexes_again(places, policy, monkeypatch):
+def _failing_at(monkeypatch, number: int) -> None:
+    """The writer fails on chunk ``number``, having written the ones before it."""
     write = Writer.write
 
-    def fail_second(self: Writer, chunk: Chunk) -> tuple[int, int, int]:
-        if chunk.number == 2:
+    def fail(self: Writer, chunk: Chunk) -> tuple[int, int, int]:
+        if chunk.number == number:
             raise RuntimeError("disk on fire")
         return write(self, chunk)
 
-    monkeypatch.setattr(Writer, "write", fail_second)
+    monkeypatch.setattr(Writer, "write", fail)
+
+
+def test_a_failed_run_builds_the_indexes_again(places, policy, monkeypatch):
+    _failing_at(monkeypatch, 2)
     with pytest.raises(RuntimeError, match="disk on fire"):
         generate(PLAN)
     assert _indexes() == ALL_INDEXES
@@ -187,15 +192,8 @@ def _attached() -> list[str]:
 
 
 def test_a_failed_write_stops_the_drawing_and_leaves_nothing_attached(places, policy, monkeypatch):
-    write = Writer.write
     interval = sys.getswitchinterval()
-
-    def fail_third(self: Writer, chunk: Chunk) -> tuple[int, int, int]:
-        if chunk.number == 3:
-            raise RuntimeError("disk on fire")
-        return write(self, chunk)
-
-    monkeypatch.setattr(Writer, "write", fail_third)
+    _failing_at(monkeypatch, 3)
     with pytest.raises(RuntimeError, match="disk on fire"):
         generate(PLAN)
     assert Incident.objects.count() == 2 * PLAN.chunk
