@@ -6,7 +6,9 @@ month whose approved report has locked the figures."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import re
 import zoneinfo
 
@@ -221,6 +223,13 @@ def test_the_close_form_takes_the_date_of_an_old_closure(client, old_theft, sokh
     assert _close_event().new["closed_on"] == "2025-10-03"
     html = _text(page(client, sokha, f"/incidents/{old_theft.reference}/"))
     assert "Entered after the fact" in html and "2025-10-03" in html
+    # The register's export says it too.
+    rows = list(
+        csv.reader(io.StringIO(b"".join(client.get("/incidents/export.csv").streaming_content).decode("utf-8-sig")))
+    )
+    line = dict(zip(rows[0], rows[1], strict=True))
+    assert line["Reference"] == old_theft.reference and line["Closure entered after the fact"] == "yes"
+    assert line["Closed"].startswith("2025-10-03T")
 
 
 def test_the_close_form_refuses_a_date_before_the_incident_on_its_field(client, old_theft, sokha):
