@@ -34,13 +34,22 @@ ROLE_LEVELS: dict[str, tuple[int, int]] = {
 
 _OVERSIGHT = {"places.view", "incidents.view", "incidents.supervise", "reports.view", "reports.approve"}
 _RECORDING = {"places.view", "incidents.view", "incidents.record"}
+# Entering history after the fact: dating a closure in the past, when the paper case books of
+# earlier years are moved into the register. It rewrites past figures, so it goes to one
+# data-entry role only: the commune police, who keep the commune's case books and may close
+# with every outcome (mediation included). Not to the commune council, whose closures (by
+# mediation) the police can enter as well; not to the district officer or the provincial
+# secretariat, who cannot close records and who approve the figures of a period: approval is
+# worth something only while those who approve are not those who write the closures it
+# counts. A province moving its old books in does it through its communes' police.
+_HISTORY = {"incidents.enter_history"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.NATIONAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage", "policy.manage", "reports.accept"}),
     Role.PROVINCIAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage"}),
     Role.DISTRICT_OFFICER: frozenset(_OVERSIGHT),
     Role.COMMUNE_POLICE: frozenset(
-        _RECORDING | {"incidents.investigate", "incidents.identities", "reports.view", "reports.submit"}
+        _RECORDING | _HISTORY | {"incidents.investigate", "incidents.identities", "reports.view", "reports.submit"}
     ),
     Role.COMMUNE_COUNCIL: frozenset(_RECORDING | {"reports.view", "reports.submit", "incidents.mediate"}),
     Role.VILLAGE_CHIEF: frozenset(_RECORDING),

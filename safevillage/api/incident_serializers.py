@@ -184,6 +184,18 @@ class CloseInput(VersionInput):
         default=None,
         help_text=_("People injured; absent keeps the number."),
     )
+    closed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "History entered after the fact: the date (Asia/Phnom_Penh) the record was really closed; "
+            "absent, null or today: closed now. A past date needs the permission to enter history at the "
+            "record's place (403 otherwise); it may not be before the date of the incident nor in the future "
+            "(400), nor in a month whose approved report locks the place's figures (403). The record is then "
+            "marked closed_after_the_fact."
+        ),
+    )
 
 
 class ReasonInput(VersionInput):
@@ -276,6 +288,7 @@ class IncidentOutput(serializers.ModelSerializer[Incident]):
             "acknowledged_at",
             "first_action_at",
             "closed_at",
+            "closed_after_the_fact",
             "reopened_count",
             "escalated_to_level",
             "escalated_at",

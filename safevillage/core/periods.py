@@ -224,3 +224,8 @@ def local_month(moment: datetime.datetime) -> int:
     the current request has activated."""
     day = local_date(moment)
     return day.year * 100 + day.month
+
+
+def local_day_start(day: datetime.date) -> datetime.datetime:
+    """The first moment of a date in the reporting time zone, as an aware datetime."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))

@@ -16,7 +16,7 @@ from safevillage.incidents import actions
 from safevillage.incidents.actions import MAX_ARRESTS, MAX_REASON
 from safevillage.incidents.intake import MAX_DESCRIPTION, clean_casualties
 from safevillage.incidents.models import MAX_CASUALTIES, Clearance, ExceptionalReason, Incident, Outcome
-from safevillage.incidents.workflow import INVESTIGATE, assignable_officers
+from safevillage.incidents.workflow import ENTER_HISTORY, INVESTIGATE, assignable_officers
 
 
 class ActionForm(forms.Form):
@@ -103,9 +103,19 @@ class CloseForm(ActionForm):
         required=False,
         widget=forms.NumberInput(attrs={"min": 0, "max": MAX_CASUALTIES, "step": 1, "inputmode": "numeric"}),
     )
+    # History entered after the fact (actions.close checks the date); offered only to holders
+    # of incidents.enter_history.
+    closed_on = forms.DateField(
+        label=_("Date the record was closed"),
+        required=False,
+        help_text=_("Only for a closure entered after the fact, from the paper records. Leave empty for today."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not can(self.user, ENTER_HISTORY, self.incident.place_code):
+            del self.fields["closed_on"]
         # The commune council closes by mediation only; serious crimes are never mediated.
         # Only what may be chosen is offered; any other outcome still validates as a choice, so
         # that a tampered form gets the action's own message (e.g. "cannot be mediated").
@@ -118,6 +128,15 @@ class CloseForm(ActionForm):
         self.fields["arrests"].initial = self.incident.arrests
         self.fields["deaths"].initial = self.incident.deaths
         self.fields["injuries"].initial = self.incident.injuries
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # A date sent without the field being offered is refused, not dropped: the record
+        # would otherwise be closed today while the officer typed another day.
+        name = self.add_prefix("closed_on")
+        if "closed_on" not in self.fields and any(k.startswith(name) and self.data.get(k) for k in self.data):
+            raise forms.ValidationError(actions.past_closure_refused())
+        return cleaned
 
     def clean_deaths(self) -> int | None:
         return _casualties(self.cleaned_data["deaths"], "deaths")
@@ -138,6 +157,7 @@ class CloseForm(ActionForm):
             arrests=c["arrests"] or 0,
             deaths=c["deaths"],
             injuries=c["injuries"],
+            closed_on=c.get("closed_on"),
         )
 
 

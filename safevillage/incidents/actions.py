@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from safevillage.accounts.models import User
 from safevillage.accounts.scoping import can
 from safevillage.audit.log import record_event, record_standalone
+from safevillage.core.periods import Period, local_date, local_day_start
 from safevillage.incidents import receipts
 from safevillage.incidents.intake import MAX_DESCRIPTION, IntakeData, clean_casualties, clean_text, submission_hash
 from safevillage.incidents.models import (
@@ -41,8 +42,8 @@ from safevillage.incidents.models import (
     Status,
 )
 from safevillage.incidents.references import next_reference
-from safevillage.incidents.workflow import INVESTIGATE, RECORD, TRANSITIONS, may
-from safevillage.reports.locks import record_is_locked
+from safevillage.incidents.workflow import ENTER_HISTORY, INVESTIGATE, RECORD, TRANSITIONS, may
+from safevillage.reports.locks import locked_months, record_is_locked
 from safevillage.reports.summary import SummaryRow, apply_change, summary_row
 
 MAX_REASON = 2_000
@@ -385,6 +386,7 @@ def close(
     arrests: int = 0,
     deaths: int | None = None,
     injuries: int | None = None,
+    closed_on: datetime.date | None = None,
 ) -> Incident:
     """Close a record with its outcome.
 
@@ -398,7 +400,10 @@ def close(
 
     Casualties are often known only later (a victim dies in hospital): ``deaths`` and
     ``injuries``, when given, replace the numbers recorded at intake (None keeps them). A death
-    after closure is recorded by reopening the record and closing it again."""
+    after closure is recorded by reopening the record and closing it again.
+
+    A record is closed now, unless ``closed_on`` gives the (local) date it was really closed:
+    history entered after the fact (see ``_closing_moment``)."""
     locked = _begin("close", incident, by, version)
     if outcome not in Outcome.values:
         raise InvalidInput(_("Choose an outcome from the list."), "outcome")
@@ -441,6 +446,7 @@ def close(
     )
     old = {"status": locked.status, "outcome": locked.outcome, "deaths": locked.deaths, "injuries": locked.injuries}
     now = timezone.now()
+    closed_at, after_the_fact = _closing_moment(locked, by, closed_on, now)
     locked.deaths, locked.injuries = casualties["deaths"], casualties["injuries"]
     locked.status = Status.CLOSED
     locked.outcome = outcome
@@ -448,9 +454,12 @@ def close(
     locked.exceptional_reason = exceptional_reason if locked.clearance == Clearance.EXCEPTIONAL else ""
     locked.outcome_note = note
     locked.arrests = arrests
-    locked.closed_at = now
-    locked.acknowledged_at = locked.acknowledged_at or now
-    locked.first_action_at = locked.first_action_at or now
+    locked.closed_at = closed_at
+    locked.closed_after_the_fact = after_the_fact
+    # A step never recorded happened by the closure at the latest.
+    locked.acknowledged_at = locked.acknowledged_at or closed_at
+    locked.first_action_at = locked.first_action_at or closed_at
+    history = {"closed_on": closed_on, "entered_on": local_date(now)} if after_the_fact else {}
     return _finish(
         "close",
         locked,
@@ -465,6 +474,7 @@ def close(
             "deaths",
             "injuries",
             "closed_at",
+            "closed_after_the_fact",
             "acknowledged_at",
             "first_action_at",
         ],
@@ -477,8 +487,59 @@ def close(
             "arrests": arrests,
             "outcome_note": bool(note),
             **casualties,
+            "after_the_fact": after_the_fact,
+            **history,
         },
     )
+
+
+def past_closure_refused() -> str:
+    """The refusal of a past closure date to a user not allowed to enter history (page and API)."""
+    return _("You may not date a closure in the past: only officers entering history after the fact may.")
+
+
+def _closing_moment(
+    incident: Incident, by: User, closed_on: datetime.date | None, now: datetime.datetime
+) -> tuple[datetime.datetime, bool]:
+    """When a closure is dated, and whether it is entered after the fact.
+
+    Without a date, or with today's date (in Asia/Phnom_Penh), the record is closed now. A past
+    date is history moved into the register, such as the paper case books of earlier years:
+    the figures count the closure in the month it really happened. It is allowed
+    - only to users holding ``incidents.enter_history`` at the record's place;
+    - not before the (local) date of the incident, and never in the future;
+    - not in a month whose report covering the place is approved: its figures are locked.
+    The time of day is not known: the closure is placed at the start of that day, or at the
+    time of the incident when it happened that same day, so that it never precedes it."""
+    if closed_on is None:
+        return now, False
+    if isinstance(closed_on, datetime.datetime) or not isinstance(closed_on, datetime.date):
+        raise InvalidInput(_("Enter the date the record was closed."), "closed_on")
+    today = local_date(now)
+    if closed_on > today:
+        raise InvalidInput(_("A closure cannot be dated in the future."), "closed_on")
+    if closed_on == today:
+        return now, False
+    if not can(by, ENTER_HISTORY, incident.place_code):
+        raise NotPermitted(past_closure_refused(), "closed_on")
+    occurred_on = local_date(incident.occurred_at)
+    if closed_on < occurred_on:
+        raise InvalidInput(
+            _("A closure cannot be dated before the incident, which happened on %(date)s.")
+            % {"date": occurred_on.isoformat()},
+            "closed_on",
+        )
+    month = closed_on.year * 100 + closed_on.month
+    if locked_months(incident.place_code, [month]):
+        raise NotPermitted(
+            _(
+                "The report covering this place for %(month)s is approved, so its figures are locked: "
+                "a closure cannot be dated in that month. Ask the level above to un-approve it first."
+            )
+            % {"month": Period.from_month(month).label},
+            "closed_on",
+        )
+    return max(local_day_start(closed_on), incident.occurred_at), True
 
 
 def _clear_outcome(incident: Incident) -> dict[str, Any]:
@@ -488,11 +549,21 @@ def _clear_outcome(incident: Incident) -> dict[str, Any]:
     incident.outcome = incident.clearance = incident.exceptional_reason = ""
     incident.outcome_note = ""
     incident.closed_at = None
+    incident.closed_after_the_fact = False
     incident.reopened_count += 1
     return old
 
 
-_REOPEN_FIELDS = ["status", "outcome", "clearance", "exceptional_reason", "outcome_note", "closed_at", "reopened_count"]
+_REOPEN_FIELDS = [
+    "status",
+    "outcome",
+    "clearance",
+    "exceptional_reason",
+    "outcome_note",
+    "closed_at",
+    "closed_after_the_fact",
+    "reopened_count",
+]
 
 
 @transaction.atomic

@@ -148,6 +148,13 @@ class Incident(models.Model):
     # Local month of closed_at as YYYYMM, stored for the same reason as period_month: the
     # "closed in the period" figures group on it.
     closed_month = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The closure was dated in the past when it was entered (history moved in from paper):
+    # closed_at is the date given, and the audit event of the closure has the day it was
+    # entered. Kept on the record so that reports and integrity checks can tell such closures
+    # from those entered as they happened. db_default: bulk inserts need not name it.
+    closed_after_the_fact = models.BooleanField(
+        _("closure entered after the fact"), default=False, db_default=False, editable=False
+    )
     reopened_count = models.PositiveSmallIntegerField(default=0)
     # The level of place the record was escalated to (2 district, 1 province, 0 national); null: not escalated.
     escalated_to_level = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -232,6 +239,10 @@ class Incident(models.Model):
                     closed_month__gte=197901,
                     closed_month__lte=299912,
                 ),
+            ),
+            models.CheckConstraint(
+                name="incident_after_the_fact_only_when_closed",
+                condition=models.Q(closed_after_the_fact=False) | models.Q(closed_at__isnull=False),
             ),
             # Beyond MAX_CASUALTIES in one record is a typing error (intake refuses it with a message).
             models.CheckConstraint(

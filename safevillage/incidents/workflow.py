@@ -32,6 +32,8 @@ MEDIATE = "incidents.mediate"
 RECORD = "incidents.record"
 SUPERVISE = "incidents.supervise"
 IDENTITIES = "incidents.identities"
+# Dating a closure in the past (actions.close): see accounts.roles for who holds it.
+ENTER_HISTORY = "incidents.enter_history"
 
 _OPEN = frozenset(OPEN_STATUSES)
 
