@@ -37,13 +37,19 @@ def citizen(client, policy, places):
     return client
 
 
+def on(day: datetime.date | str) -> dict[str, str]:
+    """The day as the citizen types it: day, month and year in their own boxes."""
+    day = datetime.date.fromisoformat(day) if isinstance(day, str) else day
+    return {"occurred_on_day": str(day.day), "occurred_on_month": str(day.month), "occurred_on_year": str(day.year)}
+
+
 def complaint(**overrides: Any) -> dict[str, Any]:
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     data = {
         "village": "14030601",
         "category": "theft",
         "description": "My motorbike was stolen in front of the market.",
-        "occurred_on": yesterday.isoformat(),
+        **on(yesterday),
         "occurred_time": "19:30",
         "anonymous": "yes",
         "name": "",
@@ -158,11 +164,11 @@ def test_a_sensitive_category_cannot_be_sent_through_the_website(citizen):
 
 def test_a_day_in_the_future_or_before_1979_is_refused(citizen):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    assert refused(citizen, occurred_on=tomorrow.isoformat(), occurred_time="") == [
-        ("id_occurred_on", "The time of the incident cannot be in the future.")
+    assert refused(citizen, **on(tomorrow), occurred_time="") == [
+        ("id_occurred_on_day", "The date cannot be in the future.")
     ]
-    assert refused(citizen, occurred_on="1975-04-17") == [
-        ("id_occurred_on", "The time of the incident cannot be before 1979.")
+    assert refused(citizen, **on("1975-04-17")) == [
+        ("id_occurred_on_day", "The time of the incident cannot be before 1979.")
     ]
 
 
@@ -171,8 +177,8 @@ def test_tomorrow_without_a_time_is_refused_even_minutes_before_midnight(citizen
     # a bare day must still be judged as a day.
     late = datetime.datetime(2026, 11, 22, 23, 57, tzinfo=ZoneInfo("Asia/Phnom_Penh"))
     with mock.patch("django.utils.timezone.now", return_value=late):
-        assert refused(citizen, occurred_on="2026-11-23", occurred_time="") == [
-            ("id_occurred_on", "The time of the incident cannot be in the future.")
+        assert refused(citizen, **on("2026-11-23"), occurred_time="") == [
+            ("id_occurred_on_day", "The date cannot be in the future.")
         ]
 
 
