@@ -317,8 +317,9 @@ def _error(message: Any, code: str, parts: Sequence[str]) -> ValidationError:
 
 
 # For a ModelAdmin's ``formfield_overrides``: the admin's own date fields read 05/12/2026 as
-# 12 May (Django's default input formats are American) and must not be used either.
+# 12 May (Django's default input formats are American) and must not be used either. The admin
+# merges these into its defaults, so the widget is named too (an instance: it is copied).
 ADMIN_FORMFIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
-    models.DateField: {"form_class": DateInputField},
-    models.DateTimeField: {"form_class": partial(DateInputField, time=True)},
+    models.DateField: {"form_class": DateInputField, "widget": DateInputWidget()},
+    models.DateTimeField: {"form_class": partial(DateInputField, time=True), "widget": DateInputWidget(time=True)},
 }
