@@ -147,6 +147,34 @@ def test_adding_a_row_keeps_what_was_typed_and_saves_nothing(officer):
     assert 'class="error-summary"' not in html
 
 
+def test_the_time_of_the_incident_is_typed_as_day_month_year_and_24_hour_time(officer, sokha):
+    html = officer.get("/incidents/new/").content.decode()
+    assert 'type="datetime-local"' not in html
+    for part in ("day", "month", "year", "time"):
+        assert f'<input type="text" name="occurred_at_{part}"' in html
+    assert "<legend>When did it happen?</legend>" in html
+
+    moment = {
+        "occurred_at_day": "5",
+        "occurred_at_month": "12",
+        "occurred_at_year": "2025",
+        "occurred_at_time": "21:15",
+    }
+    assert officer.post("/incidents/new/", form_data(**moment)).status_code == 302
+    occurred = timezone.localtime(Incident.objects.get().occurred_at)
+    assert (occurred.date(), occurred.strftime("%H:%M")) == (datetime.date(2025, 12, 5), "21:15")
+
+
+def test_a_time_of_the_incident_in_the_12_hour_clock_or_without_a_month_is_refused(officer):
+    moment = when("2025-12-05T21:15")
+    assert refused(officer, **(moment | {"occurred_at_time": "9:15 PM"})) == [
+        ("id_occurred_at_time", "Enter the time as hours and minutes on the 24-hour clock, such as 14:30.")
+    ]
+    assert refused(officer, **(moment | {"occurred_at_month": ""})) == [
+        ("id_occurred_at_month", "The date must include a month.")
+    ]
+
+
 def test_an_unknown_village_code_is_refused(officer):
     assert refused(officer, village="14039999") == [("id_village", "There is no village with this code in your area.")]
 
