@@ -268,10 +268,10 @@ class DateInputField(forms.MultiValueField):
             return False
         try:
             value = self.parse(data)
+            if isinstance(initial, str):
+                initial = self.parse(_iso_parts(initial, self.time) or []) if initial else None
         except ValidationError:
             return True
-        if isinstance(initial, str):
-            initial = self.parse(_iso_parts(initial, self.time) or [])
         if isinstance(initial, datetime.datetime) and isinstance(value, datetime.datetime):
             # The boxes show minutes (seconds only when there are some): a record saved with
             # microseconds is unchanged when the minute shown is sent back.
