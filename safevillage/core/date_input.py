@@ -65,8 +65,8 @@ def parse_time(text: str) -> datetime.time | None:
 
 class DateInputWidget(forms.MultiWidget):
     """Day, Month and Year boxes (and Time with ``time=True``), each with its own label.
-    Rendered by ``widgets/date_input.html``; the field's label and hint go in the fieldset's
-    legend, which the page's field template draws (``use_fieldset``)."""
+    Rendered by ``widgets/date_input.html``; the page's field template draws the fieldset
+    around them (``use_fieldset``), with the field's label as its legend and the hint below."""
 
     template_name = "widgets/date_input.html"
 
@@ -238,7 +238,7 @@ class DateInputField(forms.MultiValueField):
         wrong = tuple(
             part
             for part, text, top in (("day", day, 31), ("month", month, 12), ("year", year, 9999))
-            if not text.isdigit() or not 1 <= int(text) <= top
+            if not text.isdecimal() or not 1 <= int(text) <= top
         )
         if wrong:
             raise _error(self.error_messages["invalid"], "invalid", wrong)

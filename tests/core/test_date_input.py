@@ -78,6 +78,7 @@ def test_31_february_is_not_a_real_date_and_every_box_is_marked():
         (0, 1, 2026, "day"),
         (5, 13, 2026, "month"),
         ("5th", 12, 2026, "day"),
+        ("²", 12, 2026, "day"),
         (5, "Dec", 2026, "month"),
     ],
 )
