@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -69,6 +70,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "safevillage.urls"
+# Widgets render through the project's templates, so that a widget of ours (the day/month/year
+# date boxes, templates/widgets/) sits with the pages it is drawn on.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "safevillage.wsgi.application"
 
 TEMPLATES = [

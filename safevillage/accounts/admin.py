@@ -30,6 +30,7 @@ from safevillage.accounts.actions import (
     save_assignment,
 )
 from safevillage.accounts.models import DeviceToken, RoleAssignment, User
+from safevillage.core.date_input import DateInputField
 from safevillage.places.models import Place
 
 # Fields of an account that the audit log follows (never the password).
@@ -57,6 +58,10 @@ class RoleAssignmentForm(forms.ModelForm):
         help_text=_("2, 4, 6 or 8 digits; empty only for the national secretariat and national auditors."),
         error_messages={"invalid_choice": _("No place has this code.")},
     )
+
+    # Day, month and year in boxes of their own (the admin's date field reads 05/12 as May).
+    started_at = DateInputField(label=_("started"), time=True)
+    ended_at = DateInputField(label=_("ended"), time=True, required=False)
 
     class Meta:
         model = RoleAssignment

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from safevillage.core.date_input import DateInputField, DateInputWidget
 from safevillage.incidents import intake
 from safevillage.incidents.intake import IntakeData, ItemData, PersonData
 from safevillage.incidents.models import MAX_CASUALTIES, AgeGroup, Channel, DrugType, ItemKind, PersonRole, Sex, Unit
@@ -21,7 +22,6 @@ from safevillage.policy.models import ContextTag
 # Up to this many villages the form offers a list grouped by commune; beyond it (a province
 # or the whole country) the officer types the village's code.
 VILLAGE_LIST_LIMIT = 400
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
 
 def _blank(label: Any) -> list[tuple[str, Any]]:
@@ -43,11 +43,10 @@ def village_choices(villages: list[Place]) -> list[tuple[str, list[tuple[str, st
 class IncidentForm(forms.Form):
     category = forms.ChoiceField(label=_("What happened (category)"))
     village = forms.CharField(label=_("Village"), max_length=8)
-    occurred_at = forms.DateTimeField(
-        label=_("When did it happen?"),
-        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
-    )
+    # Day, month and year in boxes of their own, and the time as HH:MM on the 24-hour clock
+    # (the browser's date field follows the phone's locale: 05/12 is May to some, December to
+    # others). Not in the future is intake's rule, with its allowance for clock skew.
+    occurred_at = DateInputField(label=_("When did it happen?"), time=True)
     description = forms.CharField(
         label=_("Description"),
         help_text=_("What happened, where exactly, what was taken or damaged. At most 10,000 characters."),
@@ -210,6 +209,10 @@ def error_summary(*forms_or_formsets: Any) -> list[dict[str, str]]:
     def add(form: forms.Form) -> None:
         for name, errors in form.errors.items():
             anchor = form[name].auto_id if name in form.fields else f"{form.prefix or 'form'}-errors"
+            # A date is reached by its first box that holds the mistake.
+            widget = form.fields[name].widget if name in form.fields else None
+            if isinstance(widget, DateInputWidget):
+                anchor = widget.first_invalid_id(anchor)
             # A list of boxes or radio buttons is reached by its first input.
             if name in form.fields and isinstance(
                 form.fields[name].widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)

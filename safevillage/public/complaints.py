@@ -22,6 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from safevillage.core.date_input import DateInputField, TimeOfDayField
 from safevillage.incidents import intake
 from safevillage.incidents.intake import IntakeData
 from safevillage.incidents.models import Channel
@@ -107,16 +108,14 @@ class ComplaintForm(forms.Form):
         strip=False,
         error_messages={"required": gettext_lazy("Say what happened.")},
     )
-    occurred_on = forms.DateField(
+    # Day, month and year in their own boxes: the browser's date field reads the date in the
+    # phone's locale, and 05/12/2026 was stored as 12 May when 5 December was meant.
+    occurred_on = DateInputField(
         label=gettext_lazy("On what day did it happen?"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        past=True,
         error_messages={"required": gettext_lazy("Say on what day it happened.")},
     )
-    occurred_time = forms.TimeField(
-        label=gettext_lazy("At what time? (if you know)"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
+    occurred_time = TimeOfDayField(label=gettext_lazy("At what time? (if you know)"), required=False)
     anonymous = forms.TypedChoiceField(
         label=gettext_lazy("Do you want to give your name?"),
         choices=[

@@ -3,6 +3,8 @@ change is audited, a role must fit the level of its place."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -11,6 +13,17 @@ from safevillage.accounts.actions import issue_device_token
 from safevillage.accounts.models import DeviceToken, RoleAssignment, User
 from safevillage.accounts.roles import Role
 from safevillage.audit.models import AuditEvent
+
+
+def typed(name: str, day: str, time: str) -> dict[str, str]:
+    """A date and time as typed in the admin: day, month and year boxes, and HH:MM."""
+    parts = datetime.date.fromisoformat(day) if day else None
+    return {
+        f"{name}_day": str(parts.day) if parts else "",
+        f"{name}_month": str(parts.month) if parts else "",
+        f"{name}_year": str(parts.year) if parts else "",
+        f"{name}_time": time,
+    }
 
 
 @pytest.fixture
@@ -41,10 +54,8 @@ def test_admin_adds_an_assignment_typed_as_a_place_code(admin_client, nobody, pl
             "user": nobody.pk,
             "role": Role.COMMUNE_POLICE,
             "place": "140305",
-            "started_at_0": "2026-01-05",
-            "started_at_1": "08:00:00",
-            "ended_at_0": "",
-            "ended_at_1": "",
+            **typed("started_at", "2026-01-05", "08:00"),
+            **typed("ended_at", "", ""),
         },
     )
 
@@ -67,7 +78,7 @@ def test_admin_adds_an_assignment_typed_as_a_place_code(admin_client, nobody, pl
 def test_admin_refuses_a_role_at_the_wrong_level(admin_client, nobody, places, role, place):
     response = admin_client.post(
         "/admin/accounts/roleassignment/add/",
-        {"user": nobody.pk, "role": role, "place": place, "started_at_0": "2026-01-05", "started_at_1": "08:00:00"},
+        {"user": nobody.pk, "role": role, "place": place, **typed("started_at", "2026-01-05", "08:00")},
     )
 
     assert response.status_code == 200
@@ -82,8 +93,7 @@ def test_admin_refuses_an_unknown_place_code(admin_client, nobody, places):
             "user": nobody.pk,
             "role": Role.COMMUNE_POLICE,
             "place": "149999",
-            "started_at_0": "2026-01-05",
-            "started_at_1": "08:00:00",
+            **typed("started_at", "2026-01-05", "08:00"),
         },
     )
 
@@ -96,10 +106,8 @@ def assignment_form(assignment: RoleAssignment, **changes: str) -> dict[str, obj
     data: dict[str, object] = {
         "role": assignment.role,
         "place": assignment.place.code if assignment.place else "",
-        "started_at_0": local.date().isoformat(),
-        "started_at_1": local.time().replace(microsecond=0).isoformat(),
-        "ended_at_0": "",
-        "ended_at_1": "",
+        **typed("started_at", local.date().isoformat(), local.strftime("%H:%M:%S")),
+        **typed("ended_at", "", ""),
     }
     data.update(changes)
     return data
@@ -111,7 +119,7 @@ def test_admin_ends_an_assignment_and_the_officer_loses_the_place(admin_client, 
 
     response = admin_client.post(
         f"/admin/accounts/roleassignment/{assignment.pk}/change/",
-        assignment_form(assignment, ended_at_0=now.date().isoformat(), ended_at_1=now.time().isoformat()),
+        assignment_form(assignment, **typed("ended_at", now.date().isoformat(), now.strftime("%H:%M:%S"))),
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -233,8 +241,7 @@ def test_the_assignment_inline_checks_the_level_too(admin_client, nobody, places
         "assignments-INITIAL_FORMS": "0",
         "assignments-0-role": Role.VILLAGE_CHIEF,
         "assignments-0-place": "140305",
-        "assignments-0-started_at_0": "2026-01-05",
-        "assignments-0-started_at_1": "08:00:00",
+        **typed("assignments-0-started_at", "2026-01-05", "08:00"),
     }
 
     response = admin_client.post(f"/admin/accounts/user/{nobody.pk}/change/", data)

@@ -38,7 +38,9 @@ def test_anonymous_citizen_files_follows_and_disputes_a_complaint(browser, live_
     page.locator("input[name=category][value=theft]").check()
     page.locator("#id_description").fill("ចោរលួចម៉ូតូនៅមុខផ្ទះខ្ញុំពេលយប់")
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    page.locator("#id_occurred_on").fill(yesterday.isoformat())
+    page.locator("#id_occurred_on_day").fill(str(yesterday.day))
+    page.locator("#id_occurred_on_month").fill(str(yesterday.month))
+    page.locator("#id_occurred_on_year").fill(str(yesterday.year))
     page.locator("input[name=anonymous][value=yes]").check()
     page.locator("main form button.button").click()
 

@@ -20,15 +20,22 @@ from tests.factories import nothing_written
 pytestmark = pytest.mark.django_db
 
 
-def local(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+def when(moment: datetime.datetime | str) -> dict[str, str]:
+    """The moment as the officer types it: day, month and year boxes and the time as HH:MM."""
+    moment = datetime.datetime.fromisoformat(moment) if isinstance(moment, str) else timezone.localtime(moment)
+    return {
+        "occurred_at_day": str(moment.day),
+        "occurred_at_month": str(moment.month),
+        "occurred_at_year": str(moment.year),
+        "occurred_at_time": moment.strftime("%H:%M"),
+    }
 
 
 def form_data(**overrides: Any) -> dict[str, Any]:
     data = {
         "category": "theft",
         "village": "14030501",
-        "occurred_at": local(timezone.now() - datetime.timedelta(hours=2)),
+        **when(timezone.now() - datetime.timedelta(hours=2)),
         "description": "Two goats were taken from the pen behind the school.",
         "channel": Channel.IN_PERSON,
         "latitude": "",
@@ -140,6 +147,34 @@ def test_adding_a_row_keeps_what_was_typed_and_saves_nothing(officer):
     assert 'class="error-summary"' not in html
 
 
+def test_the_time_of_the_incident_is_typed_as_day_month_year_and_24_hour_time(officer, sokha):
+    html = officer.get("/incidents/new/").content.decode()
+    assert 'type="datetime-local"' not in html
+    for part in ("day", "month", "year", "time"):
+        assert f'<input type="text" name="occurred_at_{part}"' in html
+    assert "<legend>When did it happen?</legend>" in html
+
+    moment = {
+        "occurred_at_day": "5",
+        "occurred_at_month": "12",
+        "occurred_at_year": "2025",
+        "occurred_at_time": "21:15",
+    }
+    assert officer.post("/incidents/new/", form_data(**moment)).status_code == 302
+    occurred = timezone.localtime(Incident.objects.get().occurred_at)
+    assert (occurred.date(), occurred.strftime("%H:%M")) == (datetime.date(2025, 12, 5), "21:15")
+
+
+def test_a_time_of_the_incident_in_the_12_hour_clock_or_without_a_month_is_refused(officer):
+    moment = when("2025-12-05T21:15")
+    assert refused(officer, **(moment | {"occurred_at_time": "9:15 PM"})) == [
+        ("id_occurred_at_time", "Enter the time as hours and minutes on the 24-hour clock, such as 14:30.")
+    ]
+    assert refused(officer, **(moment | {"occurred_at_month": ""})) == [
+        ("id_occurred_at_month", "The date must include a month.")
+    ]
+
+
 def test_an_unknown_village_code_is_refused(officer):
     assert refused(officer, village="14039999") == [("id_village", "There is no village with this code in your area.")]
 
@@ -149,18 +184,16 @@ def test_a_village_outside_the_officers_commune_gets_the_same_message(officer):
 
 
 def test_a_time_in_the_future_is_refused_but_clock_skew_is_allowed(officer):
-    later = local(timezone.now() + datetime.timedelta(hours=1))
-    assert refused(officer, occurred_at=later) == [
-        ("id_occurred_at", "The time of the incident cannot be in the future.")
-    ]
+    later = when(timezone.now() + datetime.timedelta(hours=1))
+    assert refused(officer, **later) == [("id_occurred_at_day", "The time of the incident cannot be in the future.")]
     # A minute ahead (a phone's clock running fast) is accepted.
-    skewed = local(timezone.now() + datetime.timedelta(minutes=1))
-    assert officer.post("/incidents/new/", form_data(occurred_at=skewed)).status_code == 302
+    skewed = when(timezone.now() + datetime.timedelta(minutes=1))
+    assert officer.post("/incidents/new/", form_data(**skewed)).status_code == 302
 
 
 def test_a_time_before_1979_is_refused(officer):
-    assert refused(officer, occurred_at="1978-12-31T23:00") == [
-        ("id_occurred_at", "The time of the incident cannot be before 1979.")
+    assert refused(officer, **when("1978-12-31T23:00")) == [
+        ("id_occurred_at_day", "The time of the incident cannot be before 1979.")
     ]
 
 

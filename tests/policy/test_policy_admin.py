@@ -3,12 +3,14 @@ audited and nothing can be deleted."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.conf import settings
 
 from safevillage.audit.models import AuditEvent
 from safevillage.audit.verify import verify_chain
-from safevillage.policy.models import Category
+from safevillage.policy.models import Category, FrameworkVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +66,27 @@ def test_policy_rows_cannot_be_deleted_in_the_admin(admin_client):
     theft = Category.objects.get(code="theft")
     assert admin_client.post(f"/admin/policy/category/{theft.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Category.objects.filter(code="theft").exists()
+
+
+def test_a_framework_date_is_typed_as_day_month_and_year(admin_client):
+    framework = FrameworkVersion.objects.get(code="2021")
+    url = f"/admin/policy/frameworkversion/{framework.pk}/change/"
+    html = admin_client.get(url).content.decode()
+    assert 'name="effective_from_day"' in html and 'name="effective_from_year"' in html
+    assert "vDateField" not in html  # the admin's own field reads 05/12/2026 as 12 May
+
+    data = {
+        "code": framework.code,
+        "name_km": framework.name_km,
+        "name_en": framework.name_en,
+        "effective_from_day": "5",
+        "effective_from_month": "12",
+        "effective_from_year": "2021",
+        "criteria-TOTAL_FORMS": "0",
+        "criteria-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    framework.refresh_from_db()
+    assert framework.effective_from == datetime.date(2021, 12, 5)

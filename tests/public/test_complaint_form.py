@@ -37,13 +37,19 @@ def citizen(client, policy, places):
     return client
 
 
+def on(day: datetime.date | str) -> dict[str, str]:
+    """The day as the citizen types it: day, month and year in their own boxes."""
+    day = datetime.date.fromisoformat(day) if isinstance(day, str) else day
+    return {"occurred_on_day": str(day.day), "occurred_on_month": str(day.month), "occurred_on_year": str(day.year)}
+
+
 def complaint(**overrides: Any) -> dict[str, Any]:
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     data = {
         "village": "14030601",
         "category": "theft",
         "description": "My motorbike was stolen in front of the market.",
-        "occurred_on": yesterday.isoformat(),
+        **on(yesterday),
         "occurred_time": "19:30",
         "anonymous": "yes",
         "name": "",
@@ -158,11 +164,11 @@ def test_a_sensitive_category_cannot_be_sent_through_the_website(citizen):
 
 def test_a_day_in_the_future_or_before_1979_is_refused(citizen):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    assert refused(citizen, occurred_on=tomorrow.isoformat(), occurred_time="") == [
-        ("id_occurred_on", "The time of the incident cannot be in the future.")
+    assert refused(citizen, **on(tomorrow), occurred_time="") == [
+        ("id_occurred_on_day", "The date cannot be in the future.")
     ]
-    assert refused(citizen, occurred_on="1975-04-17") == [
-        ("id_occurred_on", "The time of the incident cannot be before 1979.")
+    assert refused(citizen, **on("1975-04-17")) == [
+        ("id_occurred_on_day", "The time of the incident cannot be before 1979.")
     ]
 
 
@@ -171,9 +177,45 @@ def test_tomorrow_without_a_time_is_refused_even_minutes_before_midnight(citizen
     # a bare day must still be judged as a day.
     late = datetime.datetime(2026, 11, 22, 23, 57, tzinfo=ZoneInfo("Asia/Phnom_Penh"))
     with mock.patch("django.utils.timezone.now", return_value=late):
-        assert refused(citizen, occurred_on="2026-11-23", occurred_time="") == [
-            ("id_occurred_on", "The time of the incident cannot be in the future.")
+        assert refused(citizen, **on("2026-11-23"), occurred_time="") == [
+            ("id_occurred_on_day", "The date cannot be in the future.")
         ]
+
+
+def test_the_day_is_typed_as_day_month_and_year_and_stored_as_meant(citizen):
+    fifth_of_december = datetime.date(2025, 12, 5)
+    response = send(citizen, **on(fifth_of_december), occurred_time="21:15")
+
+    assert response.status_code == 302
+    occurred = timezone.localtime(Incident.objects.get().occurred_at)
+    assert (occurred.date(), occurred.strftime("%H:%M")) == (fifth_of_december, "21:15")
+
+
+def test_a_date_typed_the_american_way_is_refused_not_misread(citizen):
+    # The browser's date field sent what an English phone showed; 05/12/2026 became 12 May.
+    data = {key: value for key, value in complaint(occurred_on="05/12/2025").items() if "_on_" not in key}
+    with nothing_written():
+        response = citizen.post(URL, data, REMOTE_ADDR=ADDRESS, HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert response.status_code == 400
+    assert errors(response) == [("id_occurred_on_day", "Enter a real date.")]
+
+
+def test_a_wrong_date_is_named_in_khmer_and_what_was_typed_stays(citizen):
+    citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "km"
+    with nothing_written():
+        response = send(citizen, occurred_on_day="31", occurred_on_month="2", occurred_on_year="2026")
+    assert response.status_code == 400
+    assert errors(response) == [("id_occurred_on_day", "សូមបញ្ចូលកាលបរិច្ឆេទដែលមានពិតប្រាកដ។")]
+    html = response.content.decode()
+    assert 'name="occurred_on_day" value="31"' in html and 'name="occurred_on_month" value="2"' in html
+    assert "<legend>តើកើតឡើងនៅថ្ងៃណា?</legend>" in html and ">ថ្ងៃ</label>" in html
+    assert 'type="date"' not in html and 'type="time"' not in html
+
+
+def test_a_time_on_the_12_hour_clock_is_refused(citizen):
+    assert refused(citizen, occurred_time="7:30 PM") == [
+        ("id_occurred_time", "Enter the time as hours and minutes on the 24-hour clock, such as 14:30.")
+    ]
 
 
 def test_an_empty_or_huge_description_is_refused(citizen):
