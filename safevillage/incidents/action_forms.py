@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safevillage.accounts.models import User
 from safevillage.accounts.scoping import can
+from safevillage.core.date_input import DateInputField
 from safevillage.incidents import actions
 from safevillage.incidents.actions import MAX_ARRESTS, MAX_REASON
 from safevillage.incidents.intake import MAX_DESCRIPTION, clean_casualties
@@ -105,11 +106,11 @@ class CloseForm(ActionForm):
     )
     # History entered after the fact (actions.close checks the date); offered only to holders
     # of incidents.enter_history.
-    closed_on = forms.DateField(
+    closed_on = DateInputField(
         label=_("Date the record was closed"),
         required=False,
+        past=True,
         help_text=_("Only for a closure entered after the fact, from the paper records. Leave empty for today."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

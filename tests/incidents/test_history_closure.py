@@ -204,7 +204,7 @@ def _text(response) -> str:
 
 def test_the_close_form_takes_the_date_of_an_old_closure(client, old_theft, sokha):
     html = _text(page(client, sokha, f"/incidents/{old_theft.reference}/"))
-    assert 'name="close-closed_on"' in html and "Date the record was closed" in html
+    assert 'name="close-closed_on_day"' in html and "Date the record was closed" in html
     response = page(
         client,
         sokha,
