@@ -124,6 +124,20 @@ def test_a_malformed_uuid_is_refused(device):
     assert refused(device, payload(uuid="not-a-uuid")) == {"uuid": ["Must be a valid UUID."]}
 
 
+@pytest.mark.parametrize("number", [123, 0, 2**128 - 1, 1.5])
+def test_a_uuid_given_as_a_number_is_refused(device, number):
+    """DRF's UUIDField turns 123 into 00000000-0000-0000-0000-00000000007b: a device that
+    sends a number has a bug, and must not have a uuid made up for it."""
+    with nothing_written():
+        response = device.post(URL, payload(uuid=number), format="json")
+    assert_problem(
+        response,
+        400,
+        type="/api/problems/invalid-input/",
+        errors=[{"attr": "uuid", "code": "invalid", "detail": "Must be a valid UUID."}],
+    )
+
+
 def test_negative_and_absurd_quantities_are_refused(device):
     drug = {"kind": "drug", "drug_type": "methamphetamine", "unit": "tablet"}
     assert refused(device, payload(items=[{**drug, "quantity": "-5"}])) == {
