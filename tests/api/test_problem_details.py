@@ -116,7 +116,7 @@ def test_a_body_that_is_not_json_says_where_in_the_callers_language(policy, sokh
     conforms(response, INCIDENTS, "post")
 
 
-@pytest.mark.parametrize("number", ["1" * 5000, "NaN", "-Infinity"])
+@pytest.mark.parametrize("number", ["1" * 5000, "NaN", "-Infinity"], ids=["5000 digits", "NaN", "-Infinity"])
 def test_a_number_python_cannot_read_is_refused_without_pythons_words(policy, sokha, number):
     body = f'{{"uuid": "{uuid.uuid4()}", "deaths": {number}}}'
     with nothing_written():
