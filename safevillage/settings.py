@@ -185,11 +185,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "safevillage.api.pagination.CappedPagination",
-    # JSON holding a lone surrogate or nested too deeply: 400s, not 500s (api/parsers.py).
+    # JSON holding a lone surrogate or nested too deeply: 400s, not 500s; a body that cannot be
+    # read is refused in words, never in Python's (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "safevillage.api.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "safevillage.api.parsers.StrictMultiPartParser",
     ],
     # Every error as RFC 9457 problem details, documented in the schema (api/errors.py).
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",

@@ -21,10 +21,11 @@ the thin adaptor the library is designed for:
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.html import format_html
@@ -110,7 +111,19 @@ class ProblemHandler(ExceptionHandler):
         if isinstance(exc, RequestDataTooBig):
             # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before reading it.
             return too_large()
+        if isinstance(exc, (SuspiciousOperation, BadRequest)):
+            # What Django answers 400 (too many fields, a malformed body): a 400 here too, and
+            # logged where Django logs it, for the security team.
+            if isinstance(exc, SuspiciousOperation):
+                logging.getLogger(f"django.security.{type(exc).__name__}").error("%s", exc)
+            return exceptions.ParseError(_("The request cannot be processed."), code="bad_request")
         return super().convert_known_exceptions(exc)
+
+    def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:
+        if not isinstance(exc, exceptions.APIException):
+            # Never the exception's own words (the library's are English only).
+            return exceptions.APIException(_("A server error occurred."), code="error")
+        return exc
 
     def should_not_handle(self, exc: Exception) -> bool:
         # Left to core.diskfull's middleware, which logs it once and answers 503 for pages too.

@@ -12,9 +12,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 
@@ -42,6 +43,18 @@ class StrictJSONParser(JSONParser):
         if errors := lone_surrogates(data):
             raise ValidationError(errors)
         return data
+
+
+class StrictMultiPartParser(MultiPartParser):
+    """Multipart form data, refused in the caller's language (DRF quotes Django's English)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError as error:
+            if isinstance(error.__context__, MultiPartParserError):
+                raise ParseError(_("The body is not valid multipart form data.")) from None
+            raise
 
 
 def unreadable(error: BaseException | None) -> str:

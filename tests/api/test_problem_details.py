@@ -126,6 +126,16 @@ def test_a_number_python_cannot_read_is_refused_without_pythons_words(policy, so
     assert "sys." not in response.content.decode() and "4300" not in response.content.decode()
 
 
+def test_malformed_form_data_and_too_many_fields_are_400_problems(policy, sokha):
+    client = api(sokha)
+    response = client.generic("POST", INCIDENTS, "--x\r\n", content_type="multipart/form-data")
+    problem = assert_problem(response, 400, type="/api/problems/unreadable-body/")
+    assert problem["detail"] == "The body is not valid multipart form data."
+    fields = "&".join(f"f{number}=1" for number in range(1_001))  # Django's limit is 1,000
+    response = client.generic("POST", INCIDENTS, fields, content_type="application/x-www-form-urlencoded")
+    assert_problem(response, 400, errors=[{"code": "bad_request", "detail": "The request cannot be processed."}])
+
+
 def test_body_errors_are_in_khmer_when_asked_in_khmer(policy, sokha):
     response = api(sokha, "km").generic("POST", INCIDENTS, "{", content_type="application/json")
     problem = assert_problem(response, 400, type="/api/problems/unreadable-body/")
@@ -277,6 +287,7 @@ def test_a_bug_is_a_500_problem_without_internals(places):
     for address in ("/api/test/faulty/", "/api/test/faulty-django/"):
         response = client.get(address)
         problem = assert_problem(response, 500, type="about:blank")
+        assert problem["detail"] == "A server error occurred."
         assert "Python" not in json.dumps(problem) and "ZeroDivision" not in json.dumps(problem)
 
 
