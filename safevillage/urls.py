@@ -22,3 +22,8 @@ urlpatterns += [
     path("public/", include("safevillage.public.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Django's own error answers; under /api/ they are problem details like the API's (api/errors.py).
+handler400 = "safevillage.api.errors.bad_request"
+handler404 = "safevillage.api.errors.page_not_found"
+handler500 = "safevillage.api.errors.server_error"

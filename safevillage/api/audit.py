@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -16,12 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safevillage.accounts.scoping import can
+from safevillage.api.errors import problem_response
 from safevillage.audit.models import AuditEvent
 from safevillage.audit.verify import verify_chain
 
 _REFUSED = {
-    401: OpenApiResponse(description="Not signed in."),
-    403: OpenApiResponse(description="Signed in without the audit.verify permission."),
+    401: problem_response("Not signed in."),
+    403: problem_response("Signed in without the audit.verify permission."),
 }
 
 
@@ -99,7 +100,7 @@ class AuditVerifyView(APIView):
         ],
         responses={
             200: AuditEventSerializer(many=True),
-            400: OpenApiResponse(description="A parameter contains a character that is not allowed."),
+            400: problem_response("A parameter contains a character that is not allowed."),
             **_REFUSED,
         },
     )

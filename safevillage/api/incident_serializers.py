@@ -60,6 +60,17 @@ class CasualtiesField(serializers.Field):
         return value
 
 
+class UUIDStringField(serializers.UUIDField):
+    """A UUID written as a string. DRF's field also takes a number (``123`` becomes
+    00000000-0000-0000-0000-00000000007b): a device that sent a number has a bug, and its
+    resubmissions must not be matched to a uuid it never wrote."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class PersonInput(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=PersonRole.choices)
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
@@ -88,7 +99,7 @@ class IncidentInput(serializers.Serializer[Any]):
     """A record sent by a field device. ``uuid`` is the device's own identifier for this
     submission: sending it again is safe."""
 
-    uuid = serializers.UUIDField(help_text=_("The device's identifier of this submission (resending it is safe)."))
+    uuid = UUIDStringField(help_text=_("The device's identifier of this submission (resending it is safe)."))
     category = serializers.CharField(max_length=48)
     village = serializers.CharField(max_length=8, help_text=_("The 8-digit code of the village."))
     occurred_at = serializers.DateTimeField()

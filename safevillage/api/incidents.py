@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safevillage.accounts.scoping import can
+from safevillage.api.errors import problem_response
 from safevillage.api.incident_serializers import (
     AssignInput,
     CloseInput,
@@ -37,21 +38,12 @@ from safevillage.api.incident_serializers import (
     ReasonInput,
     VersionInput,
 )
-from safevillage.api.parsers import BoundedBodyMixin
 from safevillage.core.paging import IdsFirst
 from safevillage.incidents import actions
 from safevillage.incidents.filters import filter_incidents
 from safevillage.incidents.models import Incident, IncidentQuerySet, InvolvedPerson
 from safevillage.incidents.references import REFERENCE_PATTERN
 from safevillage.incidents.workflow import IDENTITIES, RECORD
-
-
-def _error(exc: actions.ActionError) -> Response:
-    body: dict[str, Any] = {"detail": exc.message}
-    if exc.field:
-        body[exc.field] = [exc.message]
-    return Response(body, status=exc.status_code)
-
 
 _FILTERS = [
     OpenApiParameter("place", OpenApiTypes.STR, description="Place code prefix (2, 4, 6 or 8 digits)"),
@@ -65,12 +57,12 @@ _FILTERS = [
 ]
 
 
-# The answers other than success, as the module docstring lists them (401 is added to every
-# operation needing credentials by api.openapi_hooks).
-_INVALID = {400: OpenApiResponse(description="Invalid input, with a message per field.")}
-_NOT_FOUND = {404: OpenApiResponse(description="No such record, or not in your area (the same answer).")}
-_REFUSED = {403: OpenApiResponse(description="You may see the record but not take this action.")}
-_CHANGED = {409: OpenApiResponse(description="The record changed since the version you sent: nothing was saved.")}
+# The answers other than success, as the module docstring lists them, as problem details
+# (api.errors; the statuses possible everywhere, such as 401, are added by its schema class).
+_INVALID = {400: problem_response("Invalid input, with a message per field.")}
+_NOT_FOUND = {404: problem_response("No such record, or not in your area (the same answer).")}
+_REFUSED = {403: problem_response("You may see the record but not take this action.")}
+_CHANGED = {409: problem_response("The record changed since the version you sent: nothing was saved.")}
 _ACTION_RESPONSES = {200: IncidentOutput, **_INVALID, **_REFUSED, **_NOT_FOUND, **_CHANGED}
 
 
@@ -83,12 +75,12 @@ _ACTION_RESPONSES = {200: IncidentOutput, **_INVALID, **_REFUSED, **_NOT_FOUND, 
             200: IncidentOutput,
             201: IncidentOutput,
             **_INVALID,
-            403: OpenApiResponse(description="You may not record incidents."),
-            409: OpenApiResponse(description="This uuid was already used for a different record."),
+            403: problem_response("You may not record incidents."),
+            409: problem_response("This uuid was already used for a different record."),
         },
     ),
 )
-class IncidentViewSet(BoundedBodyMixin, viewsets.GenericViewSet[Incident]):
+class IncidentViewSet(viewsets.GenericViewSet[Incident]):
     """The register, limited to the caller's area."""
 
     lookup_field = "reference"
@@ -125,12 +117,10 @@ class IncidentViewSet(BoundedBodyMixin, viewsets.GenericViewSet[Incident]):
             raise PermissionDenied(_("You may not record incidents."))
         payload = IncidentInput(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        try:
-            incident, created = actions.create_from_device(
-                payload.validated_data["data"], by=user, client_uuid=payload.validated_data["uuid"]
-            )
-        except actions.ActionError as exc:
-            return _error(exc)
+        # A typed error of the action is answered by api.errors as problem details.
+        incident, created = actions.create_from_device(
+            payload.validated_data["data"], by=user, client_uuid=payload.validated_data["uuid"]
+        )
         # Read back in full, so that the first answer and every resubmission's are identical.
         fresh = self.get_queryset().get(pk=incident.pk)
         return Response(IncidentOutput(fresh).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -143,10 +133,7 @@ class IncidentViewSet(BoundedBodyMixin, viewsets.GenericViewSet[Incident]):
         incident = self.get_object()
         payload = payload_class(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            run(incident, request.user, payload.validated_data)
-        except actions.ActionError as exc:
-            return _error(exc)
+        run(incident, request.user, payload.validated_data)
         return Response(IncidentOutput(self.get_queryset().get(pk=incident.pk)).data)
 
     @extend_schema(request=VersionInput, responses=_ACTION_RESPONSES)

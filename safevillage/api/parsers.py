@@ -1,41 +1,22 @@
-"""Bad bodies answered like any bad input, never with a 500.
+"""JSON bodies read strictly, and refused in words a person can act on.
 
-DRF reads a JSON body through Django's ``request.body``, which refuses one over
-DATA_UPLOAD_MAX_MEMORY_SIZE before reading it (RequestDataTooBig). Left alone, that error
-becomes Django's bare "Bad Request" page; the API answers it in JSON, in the caller's
-language, like any other bad input.
-
-JSON is read by ``StrictJSONParser`` (the default parser, REST_FRAMEWORK settings), which
-answers 400 to two inputs that used to end in a 500."""
+JSON is read by ``StrictJSONParser`` (the default parser, REST_FRAMEWORK settings). A body
+that cannot be read is a 400 problem (api/errors.py) in the caller's language, never one
+that quotes Python's own message (DRF's "JSON parse error - Exceeds the limit (4300 digits)
+for integer string conversion … use sys.set_int_max_str_digits()"). A body over
+DATA_UPLOAD_MAX_MEMORY_SIZE is refused by Django before it is read; api/errors.py answers it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import JSONParser
-from rest_framework.response import Response
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
-
-
-def too_large() -> ParseError:
-    return ParseError(
-        _("The request is too large (at most %(limit)s bytes). A description may have at most 10,000 characters.")
-        % {"limit": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"}
-    )
-
-
-class BoundedBodyMixin:
-    """For API views: an oversized body is a 400 with a message, like any bad input."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, RequestDataTooBig):
-            exc = too_large()
-        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 class StrictJSONParser(JSONParser):
@@ -47,16 +28,48 @@ class StrictJSONParser(JSONParser):
       encoded, nor stored by PostgreSQL. It is refused at its place in the body, with DRF's
       own message for it;
     - nesting too deep for the reader (``[[[[…``): a RecursionError, not the ValueError DRF
-      turns into a 400."""
+      turns into a 400.
+
+    Whatever else the reader refuses is said in the caller's language (``unreadable``)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(_("JSON parse error - the data is nested too deeply.")) from None
+        except ParseError as error:
+            # DRF raises it while handling the reader's ValueError, whose words it quotes.
+            raise ParseError(unreadable(error.__context__)) from None
         if errors := lone_surrogates(data):
             raise ValidationError(errors)
         return data
+
+
+class StrictMultiPartParser(MultiPartParser):
+    """Multipart form data, refused in the caller's language (DRF quotes Django's English)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError as error:
+            if isinstance(error.__context__, MultiPartParserError):
+                raise ParseError(_("The body is not valid multipart form data.")) from None
+            raise
+
+
+def unreadable(error: BaseException | None) -> str:
+    """What was wrong with a body that the JSON reader refused with ``error``."""
+    if isinstance(error, json.JSONDecodeError):
+        return _("The body is not valid JSON (line %(line)s, column %(column)s).") % {
+            "line": error.lineno,
+            "column": error.colno,
+        }
+    if isinstance(error, UnicodeDecodeError):
+        return _("The body is not valid UTF-8 text.")
+    if isinstance(error, ValueError):
+        # The reader's other refusals: an integer of thousands of digits, NaN or Infinity.
+        return _("The body holds a number that cannot be read: too long, or not a finite number.")
+    return _("The body is not valid JSON.")
 
 
 def lone_surrogates(data: Any) -> Any:

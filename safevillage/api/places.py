@@ -11,11 +11,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from safevillage.api.errors import problem_response
 from safevillage.places.models import Place
 
 MAX_QUERY_LENGTH = 100
@@ -73,13 +74,13 @@ def _parameter(params: Any, name: str) -> str | None:
         ],
         responses={
             200: PlaceSerializer(many=True),
-            400: OpenApiResponse(description="A malformed parameter, with what is expected."),
+            400: problem_response("A malformed parameter, with what is expected."),
         },
     ),
     retrieve=extend_schema(
         responses={
             200: PlaceSerializer,
-            404: OpenApiResponse(description="No such place, or not in your jurisdiction (the same answer)."),
+            404: problem_response("No such place, or not in your jurisdiction (the same answer)."),
         }
     ),
 )

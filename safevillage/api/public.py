@@ -11,14 +11,14 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safevillage.api.parsers import BoundedBodyMixin
+from safevillage.api.errors import problem_response
 from safevillage.incidents import actions, intake
 from safevillage.public.complaints import ComplaintThrottle, check_identity, complaint_data
 
@@ -66,7 +66,7 @@ class ReceiptOutput(serializers.Serializer[Any]):
     message = serializers.CharField()
 
 
-class ComplaintView(BoundedBodyMixin, APIView):
+class ComplaintView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     throttle_classes = [ComplaintThrottle]
@@ -77,8 +77,8 @@ class ComplaintView(BoundedBodyMixin, APIView):
         request=ComplaintInput,
         responses={
             201: ReceiptOutput,
-            400: OpenApiResponse(description="Invalid input, with a message per field."),
-            429: OpenApiResponse(description="Too many complaints from this address."),
+            400: problem_response("Invalid input, with a message per field."),
+            429: problem_response("Too many complaints from this address."),
         },
         auth=[],
         tags=["public"],

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safevillage.api.errors import problem_response
 from safevillage.public.followup import (
     MAX_RECEIPT_LENGTH,
     THROTTLE_SCOPE,
@@ -50,10 +52,6 @@ class ComplaintStatusSerializer(serializers.Serializer[Any]):
     notes = PublicNoteSerializer(many=True, help_text="The notes the police made public, oldest first.")
 
 
-class DetailSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-
-
 class ComplaintStatusView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
@@ -66,9 +64,9 @@ class ComplaintStatusView(APIView):
         request=ReceiptRequestSerializer,
         responses={
             200: ComplaintStatusSerializer,
-            400: OpenApiResponse(DetailSerializer, description="The body could not be read (not JSON or form data)."),
-            404: OpenApiResponse(DetailSerializer, description="Unknown or malformed receipt code."),
-            429: OpenApiResponse(DetailSerializer, description="Too many look-ups from this address."),
+            400: problem_response("The body could not be read (not JSON or form data)."),
+            404: problem_response("Unknown or malformed receipt code."),
+            429: problem_response("Too many look-ups from this address."),
         },
         examples=[OpenApiExample("A receipt", value={"receipt": "ABCD-1234-EFGH-5678"}, request_only=True)],
         auth=[],
@@ -78,5 +76,5 @@ class ComplaintStatusView(APIView):
         receipt = request.data.get("receipt") if isinstance(request.data, dict) else None
         incident = find_by_receipt(receipt) if isinstance(receipt, str) else None
         if incident is None:
-            return Response({"detail": str(UNKNOWN_RECEIPT)}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound(UNKNOWN_RECEIPT)
         return Response(ComplaintStatusSerializer(public_status(incident)).data)

@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safevillage.api.errors import problem_response
 from safevillage.core.periods import Period, PeriodError
 from safevillage.reports.indicators import INDICATORS
 from safevillage.reports.models import ReportStatus
@@ -81,8 +82,8 @@ class ReportView(APIView):
         ],
         responses={
             200: ReportSerializer,
-            400: OpenApiResponse(description="The period is not a DHIS2 period identifier."),
-            404: OpenApiResponse(description="No such place, or not in your jurisdiction."),
+            400: problem_response("The period is not a DHIS2 period identifier."),
+            404: problem_response("No such place, or not in your jurisdiction."),
         },
     )
     def get(self, request: Request, place_code: str, period: str) -> Response:

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from safevillage.api.audit import AuditEventViewSet, AuditVerifyView
+from safevillage.api.errors import problem_type
 from safevillage.api.incidents import IncidentViewSet
 from safevillage.api.places import PlaceViewSet
 from safevillage.api.public import ComplaintView
@@ -23,6 +24,7 @@ urlpatterns = [
     path("v1/public/complaints/status/", ComplaintStatusView.as_view(), name="public-complaint-status"),
     path("v1/reports/<str:place_code>/<str:period>/", ReportView.as_view(), name="report"),
     path("v1/", include(router.urls)),
+    path("problems/<slug:slug>/", problem_type, name="problem-type"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

@@ -7,7 +7,7 @@ error", SQLITE_IOERR_SHMSIZE) once the last connection has closed, because a new
 create its shared-memory file: an I/O error while the database's file system is (nearly)
 full counts as a full disk too. None of this is the user's fault nor a bug, and it ends when
 space is freed, so the answer is 503 Service Unavailable with Retry-After, in the user's
-language, as JSON for API clients (whose offline queues retry on 503) and as a page for
+language, as problem details for API clients (whose offline queues retry on 503) and as a page for
 people.
 
 Nothing half-written stays behind: the exception reaches this middleware only after the
@@ -36,11 +36,13 @@ from typing import Any
 
 from django.core.signals import got_request_exception
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from safevillage.core.problems import STORAGE_FULL, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +108,8 @@ def disk_full_response(request: HttpRequest) -> HttpResponse:
     )
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {"detail": message, "code": "storage_full", "retry_after": RETRY_AFTER_SECONDS}, status=503
-        )
+        # Problem details, like every error of the API (core/problems.py).
+        response = problem_response(503, "storage_full", message, problem_type=STORAGE_FULL)
     else:
         # A page that needs neither the database nor the template engine, which may both be
         # what is failing.

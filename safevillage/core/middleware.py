@@ -4,12 +4,21 @@ Django's LocaleMiddleware follows the browser's Accept-Language, and most phones
 Cambodia send English; the policy's users are served in Khmer unless they press "English"
 (a cookie). API clients, which choose their language programmatically, keep the standard
 negotiation so that error messages come in the language they ask for.
+
+The API's own documentation (the OpenAPI schema, Swagger UI, ReDoc) is English unless it is
+asked for in another language with ``?lang=km``: it is a contract read by developers and
+code generators, which should get the same schema whatever their machine's language, and
+drf-spectacular writes it in the active language.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 
 class KhmerFirstLocaleMiddleware(LocaleMiddleware):
@@ -22,3 +31,19 @@ class KhmerFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if _is_api_documentation(view):
+            # drf-spectacular itself switches to ?lang= when given (and checks it).
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
+        return None
+
+
+def _is_api_documentation(view: Callable[..., HttpResponse]) -> bool:
+    view_class = getattr(view, "cls", None)
+    return isinstance(view_class, type) and issubclass(
+        view_class, (SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView)
+    )

@@ -31,6 +31,7 @@ from safevillage.audit.verify import verify_chain
 from safevillage.core import diskfull
 from safevillage.core.diskfull import RETRY_AFTER_SECONDS, is_disk_full
 from safevillage.places.models import Level, Place, UnitType
+from tests.problems import assert_problem
 
 
 def new_village(request: HttpRequest) -> JsonResponse:
@@ -112,8 +113,8 @@ def test_a_full_disk_during_an_api_write_answers_503_with_retry_after(places, cl
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert "no-store" in response["Cache-Control"]
-    assert response.json()["code"] == "storage_full"
-    assert "has not been saved" in response.json()["detail"]
+    body = assert_problem(response, 503, type="/api/problems/storage-full/", errors=[{"code": "storage_full"}])
+    assert "has not been saved" in body["detail"]
     # The village written before the audit event was rolled back with it.
     assert Place.objects.count() == len(places)
 

@@ -17,6 +17,7 @@ from safevillage.audit.models import AuditEvent
 from safevillage.audit.verify import verify_chain
 from safevillage.incidents.models import Incident
 from tests.factories import nothing_written
+from tests.problems import assert_problem
 
 URL = "/api/v1/incidents/"
 YESTERDAY = (timezone.now() - datetime.timedelta(days=1)).replace(microsecond=0).isoformat()
@@ -68,10 +69,18 @@ def test_the_same_uuid_with_other_content_is_a_409(policy, sokha):
     api(sokha).post(URL, submission(), format="json")
     with nothing_written():
         response = api(sokha).post(URL, submission(description="Something else entirely."), format="json")
-    assert response.status_code == 409
-    assert response.json()["uuid"] == [
-        "This device identifier (uuid) was already used for a different record: send a new uuid."
-    ]
+    assert_problem(
+        response,
+        409,
+        type="/api/problems/uuid-reused/",
+        errors=[
+            {
+                "code": "uuid_reused",
+                "attr": "uuid",
+                "detail": "This device identifier (uuid) was already used for a different record: send a new uuid.",
+            }
+        ],
+    )
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from safevillage.audit.verify import verify_chain
 from safevillage.incidents.intake import PersonData
 from safevillage.incidents.models import Incident, Status
 from tests.factories import closed, make_incident, nothing_written
+from tests.problems import assert_problem, messages
 
 pytestmark = pytest.mark.django_db
 
@@ -53,19 +54,19 @@ def test_the_list_is_filtered_like_the_register_page(records, vannak):
 
 def test_a_bad_filter_is_a_400_with_its_message(records, vannak):
     response = api(vannak).get("/api/v1/incidents/?status=lost&period=2026-13")
-    assert response.status_code == 400
-    assert response.json() == {
+    body = assert_problem(response, 400, type="/api/problems/invalid-input/")
+    assert messages(body) == {
         "status": ["Unknown status."],
         "period": ["A period is a month (202601), a quarter (2026Q1), a semester (2026S1) or a year (2026)."],
     }
+    assert body["detail"] == "There are 2 errors; each is listed in errors."
 
 
 def test_the_neighbouring_officer_gets_the_same_404_as_for_a_missing_record(records, dara):
     reference = records["sokha"].reference
     missing = api(dara).get("/api/v1/incidents/14-1403-2026-999999/")
     mine = api(dara).get(f"/api/v1/incidents/{reference}/")
-    assert missing.status_code == mine.status_code == 404
-    assert missing.json() == mine.json()
+    assert assert_problem(missing, 404, type="about:blank") == assert_problem(mine, 404)
     with nothing_written():
         response = api(dara).post(f"/api/v1/incidents/{reference}/acknowledge/", {"version": 1}, format="json")
     assert response.status_code == 404
@@ -118,16 +119,22 @@ def test_a_stale_version_is_a_409_and_writes_nothing(records, sokha):
     api(sokha).post(f"{base}/acknowledge/", {"version": 1}, format="json")
     with nothing_written():
         response = api(sokha).post(f"{base}/investigate/", {"version": 1}, format="json")
-    assert response.status_code == 409
-    assert response.json()["detail"].startswith("Someone else changed this record")
+    body = assert_problem(
+        response, 409, type="/api/problems/changed-meanwhile/", errors=[{"code": "changed_meanwhile", "attr": None}]
+    )
+    assert body["detail"].startswith("Someone else changed this record")
 
 
 def test_a_transition_not_allowed_is_a_400(records, sokha, vannak):
     base = f"/api/v1/incidents/{records['sokha'].reference}"
     with nothing_written():
         response = api(vannak).post(f"{base}/reopen/", {"version": 1, "reason": "Check."}, format="json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "A record that is “Received” cannot be reopened."}
+    assert_problem(
+        response,
+        400,
+        type="/api/problems/not-allowed/",
+        errors=[{"code": "not_allowed", "attr": None, "detail": "A record that is “Received” cannot be reopened."}],
+    )
 
 
 def test_closing_trafficking_as_mediated_is_a_400(policy, sokha):
@@ -136,23 +143,23 @@ def test_closing_trafficking_as_mediated_is_a_400(policy, sokha):
         response = api(sokha).post(
             f"/api/v1/incidents/{record.reference}/close/", {"version": 1, "outcome": "mediated"}, format="json"
         )
-    assert response.status_code == 400
-    assert response.json() == {
-        "detail": "A case of “Human trafficking” cannot be mediated out of court.",
-        "outcome": ["A case of “Human trafficking” cannot be mediated out of court."],
-    }
+    body = assert_problem(response, 400, errors=[{"attr": "outcome"}])
+    assert body["detail"] == "A case of “Human trafficking” cannot be mediated out of court."
 
 
 def test_action_bodies_are_checked(records, sokha):
     base = f"/api/v1/incidents/{records['sokha'].reference}"
     with nothing_written():
-        assert api(sokha).post(f"{base}/acknowledge/", {}, format="json").json() == {
-            "version": ["This field is required."]
-        }
+        response = api(sokha).post(f"{base}/acknowledge/", {}, format="json")
+        assert_problem(
+            response, 400, errors=[{"attr": "version", "code": "required", "detail": "This field is required."}]
+        )
         response = api(sokha).post(f"{base}/close/", {"version": 1, "outcome": "vanished"}, format="json")
-        assert response.json() == {"outcome": ['"vanished" is not a valid choice.']}
+        assert_problem(response, 400, errors=[{"attr": "outcome", "detail": '"vanished" is not a valid choice.'}])
         response = api(sokha).post(f"{base}/close/", {"version": 1, "outcome": "solved", "arrests": -1}, format="json")
-        assert response.json() == {"arrests": ["Ensure this value is greater than or equal to 0."]}
+        assert_problem(
+            response, 400, errors=[{"attr": "arrests", "detail": "Ensure this value is greater than or equal to 0."}]
+        )
 
 
 def test_assigning_by_username_reveals_nothing_about_other_accounts(records, sokha, dara):
@@ -160,8 +167,14 @@ def test_assigning_by_username_reveals_nothing_about_other_accounts(records, sok
     for username in ("dara", "nobody-by-this-name"):
         with nothing_written():
             response = api(sokha).post(f"{base}/assign/", {"version": 1, "assignee": username}, format="json")
-        assert response.status_code == 400
-        assert response.json()["assignee"] == ["This person does not record or investigate incidents at this place."]
+        assert_problem(
+            response,
+            400,
+            type="/api/problems/invalid-input/",
+            errors=[
+                {"attr": "assignee", "detail": "This person does not record or investigate incidents at this place."}
+            ],
+        )
     assert api(sokha).post(f"{base}/assign/", {"version": 1, "assignee": "sokha"}, format="json").status_code == 200
 
 
@@ -182,8 +195,7 @@ def test_withdrawing_through_the_api_keeps_the_record(records, sokha):
     base = f"/api/v1/incidents/{records['sokha'].reference}"
     with nothing_written():
         response = api(sokha).post(f"{base}/withdraw/", {"version": 1, "reason": ""}, format="json")
-    assert response.status_code == 400
-    assert response.json()["reason"] == ["Say why the record is withdrawn."]
+    assert_problem(response, 400, errors=[{"attr": "reason", "detail": "Say why the record is withdrawn."}])
     assert api(sokha).post(f"{base}/withdraw/", {"version": 1, "reason": "Twice."}, format="json").status_code == 200
     assert api(sokha).get(f"{base}/").json()["status"] == "withdrawn"
 

@@ -16,6 +16,7 @@ from safevillage.accounts.models import DeviceToken
 from safevillage.audit.verify import verify_chain
 from safevillage.incidents.models import Incident, SeizedItem
 from tests.factories import nothing_written
+from tests.problems import assert_problem, messages
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/incidents/"
@@ -42,11 +43,11 @@ def device(policy, sokha) -> APIClient:
     return client
 
 
-def refused(client: APIClient, body: Any, **extra: Any) -> dict[str, Any]:
+def refused(client: APIClient, body: Any, **extra: Any) -> dict[str | None, list[str]]:
+    """The messages by field (dotted path) of the problem answering ``body``."""
     with nothing_written():
         response = client.post(URL, body, format="json", **extra)
-    assert response.status_code == 400, response.content
-    return response.json()
+    return messages(assert_problem(response, 400))
 
 
 def test_a_device_records_an_incident(device, sokha):
@@ -107,8 +108,10 @@ def test_an_empty_description_is_refused(device):
 
 
 def test_a_five_megabyte_description_is_refused_before_it_is_parsed(device):
-    answer = refused(device, payload(description="x" * 5_000_000))
-    assert answer["detail"].startswith("The request is too large")
+    with nothing_written():
+        response = device.post(URL, payload(description="x" * 5_000_000), format="json")
+    body = assert_problem(response, 400, type="/api/problems/unreadable-body/", errors=[{"code": "too_large"}])
+    assert body["detail"].startswith("The request is too large")
 
 
 def test_a_description_just_over_the_limit_is_refused_with_its_length(device):
@@ -121,16 +124,30 @@ def test_a_malformed_uuid_is_refused(device):
     assert refused(device, payload(uuid="not-a-uuid")) == {"uuid": ["Must be a valid UUID."]}
 
 
+@pytest.mark.parametrize("number", [123, 0, 2**128 - 1, 1.5])
+def test_a_uuid_given_as_a_number_is_refused(device, number):
+    """DRF's UUIDField turns 123 into 00000000-0000-0000-0000-00000000007b: a device that
+    sends a number has a bug, and must not have a uuid made up for it."""
+    with nothing_written():
+        response = device.post(URL, payload(uuid=number), format="json")
+    assert_problem(
+        response,
+        400,
+        type="/api/problems/invalid-input/",
+        errors=[{"attr": "uuid", "code": "invalid", "detail": "Must be a valid UUID."}],
+    )
+
+
 def test_negative_and_absurd_quantities_are_refused(device):
     drug = {"kind": "drug", "drug_type": "methamphetamine", "unit": "tablet"}
     assert refused(device, payload(items=[{**drug, "quantity": "-5"}])) == {
-        "items": {"0": {"quantity": ["Enter a quantity greater than zero."]}}
+        "items.0.quantity": ["Enter a quantity greater than zero."]
     }
     assert refused(device, payload(items=[{**drug, "quantity": "1e12"}])) == {
-        "items": {"0": {"quantity": ["This quantity is not plausible: at most 100,000,000 tablets."]}}
+        "items.0.quantity": ["This quantity is not plausible: at most 100,000,000 tablets."]
     }
     assert refused(device, payload(items=[{**drug, "quantity": "NaN"}])) == {
-        "items": {"0": {"quantity": ["Enter the quantity as a number."]}}
+        "items.0.quantity": ["Enter the quantity as a number."]
     }
     assert SeizedItem.objects.count() == 0
 
@@ -150,8 +167,8 @@ def test_unknown_enum_values_are_refused(device):
         "category": ["Choose a category from the list."],
         "channel": ['"public_web" is not a valid choice.'],
         "tags": ["Choose context tags from the list."],
-        "people": {"0": {"role": ['"bystander" is not a valid choice.']}},
-        "items": {"0": {"drug_type": ['"caffeine" is not a valid choice.']}},
+        "people.0.role": ['"bystander" is not a valid choice.'],
+        "items.0.drug_type": ['"caffeine" is not a valid choice.'],
     }
 
 
@@ -163,8 +180,9 @@ def test_text_that_cannot_be_stored_is_refused_not_a_server_error(device):
     body = json.dumps(payload(people=[{"role": "victim", "name": "\ud800"}]))
     with nothing_written():
         response = device.generic("POST", URL, body, content_type="application/json")
-    assert response.status_code == 400
-    assert response.json() == {"people": {"0": {"name": ["Surrogate characters are not allowed: U+D800."]}}}
+    assert_problem(
+        response, 400, errors=[{"attr": "people.0.name", "detail": "Surrogate characters are not allowed: U+D800."}]
+    )
 
 
 def test_a_body_that_is_not_an_object_is_refused(device):
@@ -177,8 +195,12 @@ def test_a_user_without_recording_rights_is_forbidden(policy, vannak):
     client.force_authenticate(vannak)
     with nothing_written():
         response = client.post(URL, payload(), format="json")
-    assert response.status_code == 403
-    assert response.json() == {"detail": "You may not record incidents."}
+    assert_problem(
+        response,
+        403,
+        type="about:blank",
+        errors=[{"code": "permission_denied", "detail": "You may not record incidents."}],
+    )
 
 
 def test_an_anonymous_caller_is_refused(policy, places):

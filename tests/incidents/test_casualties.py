@@ -25,6 +25,7 @@ from safevillage.incidents.models import Incident
 from safevillage.reports.rebuild import differences
 from tests.factories import intake_data, make_incident, nothing_written
 from tests.incidents.test_intake_form import form_data, summary
+from tests.problems import assert_problem, messages
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +122,7 @@ def test_a_device_that_sends_no_casualties_records_none(device):
 def test_the_api_refuses_a_bad_number_of_casualties_and_writes_nothing(device, value):
     with nothing_written():
         response = device.post("/api/v1/incidents/", crash(deaths=value, injuries=value), format="json")
-    assert response.status_code == 400
-    assert response.json() == {"deaths": [KILLED], "injuries": [INJURED]}
+    assert messages(assert_problem(response, 400)) == {"deaths": [KILLED], "injuries": [INJURED]}
 
 
 def test_a_resubmission_is_recognised_and_other_casualties_under_the_same_uuid_are_refused(device):
@@ -214,7 +214,7 @@ def test_the_api_closes_with_casualties_and_refuses_bad_ones(device, sokha):
     url = f"/api/v1/incidents/{record.reference}/close/"
     with nothing_written():
         response = device.post(url, {"version": 1, "outcome": "mediated", "deaths": 501}, format="json")
-    assert response.status_code == 400 and response.json() == {"deaths": [KILLED]}
+    assert_problem(response, 400, errors=[{"attr": "deaths", "detail": KILLED}])
     response = device.post(url, {"version": 1, "outcome": "mediated", "deaths": 1}, format="json")
     assert response.status_code == 200
     assert (response.json()["deaths"], response.json()["injuries"]) == (1, 3)  # injuries not sent: kept

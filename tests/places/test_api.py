@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework.test import APIClient
 
+from tests.problems import assert_problem
+
 
 def api(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
@@ -35,14 +37,26 @@ def test_q_searches_best_first_within_the_jurisdiction(national, sokha):
 def test_bad_parameters_are_refused_with_a_clear_message(national):
     client = api(national)
     response = client.get("/api/v1/places/", {"parent": "14a"})
-    assert response.status_code == 400
-    assert response.json() == {
-        "parent": ["parent must be the code of a province, district or commune (2, 4 or 6 digits)."]
-    }
+    assert_problem(
+        response,
+        400,
+        errors=[
+            {
+                "attr": "parent",
+                "detail": "parent must be the code of a province, district or commune (2, 4 or 6 digits).",
+            }
+        ],
+    )
     assert client.get("/api/v1/places/", {"parent": "14030501"}).status_code == 400  # villages have no children
-    assert client.get("/api/v1/places/", {"level": "5"}).json() == {"level": ["level must be 1, 2, 3 or 4."]}
+    assert_problem(
+        client.get("/api/v1/places/", {"level": "5"}),
+        400,
+        errors=[{"attr": "level", "detail": "level must be 1, 2, 3 or 4."}],
+    )
     assert client.get("/api/v1/places/", {"q": "x" * 101}).status_code == 400
-    assert client.get("/api/v1/places/?level=1&level=2").json() == {"level": ["Give level once."]}
+    assert_problem(
+        client.get("/api/v1/places/?level=1&level=2"), 400, errors=[{"attr": "level", "detail": "Give level once."}]
+    )
 
 
 def test_an_empty_parameter_is_no_filter(national):

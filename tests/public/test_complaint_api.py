@@ -16,6 +16,7 @@ from safevillage.audit.verify import verify_chain
 from safevillage.incidents import actions, receipts
 from safevillage.incidents.models import Incident
 from tests.factories import nothing_written
+from tests.problems import assert_problem, messages
 
 URL = "/api/v1/public/complaints/"
 CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}")
@@ -45,11 +46,11 @@ def body(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def refused(client: APIClient, **overrides: Any) -> dict[str, Any]:
+def refused(client: APIClient, **overrides: Any) -> dict[str | None, list[str]]:
+    """The messages by field of the problem answering a complaint with ``overrides``."""
     with nothing_written():
         response = client.post(URL, body(**overrides), format="json")
-    assert response.status_code == 400, response.content
-    return response.json()
+    return messages(assert_problem(response, 400))
 
 
 @pytest.mark.django_db
@@ -105,7 +106,9 @@ def test_the_anonymous_choice_must_be_made(citizen):
     del data["anonymous"]
     with nothing_written():
         response = citizen.post(URL, data, format="json")
-    assert response.json() == {"anonymous": ["This field is required."]}
+    assert_problem(
+        response, 400, errors=[{"attr": "anonymous", "code": "required", "detail": "This field is required."}]
+    )
 
 
 @pytest.mark.django_db
@@ -122,7 +125,7 @@ def test_bad_input_is_refused_with_its_message(citizen):
             "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
         ]
     }
-    assert refused(citizen, description="x" * 5_000_000)["detail"].startswith("The request is too large")
+    assert refused(citizen, description="x" * 5_000_000)[None][0].startswith("The request is too large")
 
 
 @pytest.mark.django_db

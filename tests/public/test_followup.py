@@ -13,6 +13,7 @@ from safevillage.audit.verify import verify_chain
 from safevillage.incidents import receipts
 from safevillage.incidents.models import Channel, Incident, InvolvedPerson, Note, PersonRole, Status
 from tests.incidents.factories_register import NOW, incident
+from tests.problems import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +79,12 @@ def test_the_code_may_be_typed_in_lower_case_without_hyphens(answered):
 @pytest.mark.parametrize("bad", ["ABCD-1234-EFGH-5678", "nonsense", "", "A" * 500])
 def test_unknown_or_malformed_receipt_gets_the_same_404(answered, bad):
     response = ask(bad)
-    assert response.status_code == 404
-    assert response.json() == {"detail": "No complaint has this receipt code. Check the code and try again."}
+    assert_problem(
+        response,
+        404,
+        type="about:blank",
+        errors=[{"code": "not_found", "detail": "No complaint has this receipt code. Check the code and try again."}],
+    )
 
 
 def test_a_body_without_a_receipt_is_a_404_too(answered):

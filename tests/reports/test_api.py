@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from safevillage.core.periods import Period
 from safevillage.reports import approval
+from tests.problems import assert_problem
 from tests.reports.conftest import local
 
 
@@ -56,8 +57,8 @@ def test_missing_and_not_yours_are_the_same_404(api, dara, make_record):
 def test_a_bad_period_is_a_400_naming_the_period(api, sokha):
     api.force_authenticate(sokha)
     response = api.get("/api/v1/reports/140305/2025S3/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
-    assert "S1" in response.json()["period"][0]
+    [error] = assert_problem(response, 400, type="/api/problems/invalid-input/")["errors"]
+    assert error["attr"] == "period" and "S1" in error["detail"]
 
 
 def test_signed_out_callers_are_refused(api, policy, places):
