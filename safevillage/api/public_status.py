@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safevillage.core.text import CheckedTextSerializer
 from safevillage.public.followup import (
     MAX_RECEIPT_LENGTH,
     THROTTLE_SCOPE,
@@ -25,18 +26,18 @@ from safevillage.public.followup import (
 )
 
 
-class ReceiptRequestSerializer(serializers.Serializer[Any]):
+class ReceiptRequestSerializer(CheckedTextSerializer):
     receipt = serializers.CharField(
         max_length=MAX_RECEIPT_LENGTH, help_text="The receipt code given with the complaint, e.g. ABCD-1234-EFGH-5678."
     )
 
 
-class PublicNoteSerializer(serializers.Serializer[Any]):
+class PublicNoteSerializer(CheckedTextSerializer):
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class ComplaintStatusSerializer(serializers.Serializer[Any]):
+class ComplaintStatusSerializer(CheckedTextSerializer):
     reference = serializers.CharField()
     status = serializers.CharField(help_text="received, acknowledged, investigating, under_review, closed, withdrawn")
     status_label = serializers.CharField(help_text="The status in words, in the requested language.")
@@ -50,7 +51,7 @@ class ComplaintStatusSerializer(serializers.Serializer[Any]):
     notes = PublicNoteSerializer(many=True, help_text="The notes the police made public, oldest first.")
 
 
-class DetailSerializer(serializers.Serializer[Any]):
+class DetailSerializer(CheckedTextSerializer):
     detail = serializers.CharField()
 
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from safevillage.audit.log import record_event
+from safevillage.core.text import CheckedTextModelForm
 from safevillage.policy.models import Category, ContextTag, Criterion, FrameworkVersion
 
 
@@ -30,6 +31,8 @@ def _audit(request: HttpRequest, obj: Model, changed: list[str], adding: bool) -
 
 
 class AuditedAdmin(admin.ModelAdmin):
+    form = CheckedTextModelForm
+
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         _audit(request, obj, list(form.changed_data), adding=not change)
@@ -47,6 +50,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 class CriterionInline(admin.TabularInline):
     model = Criterion
+    form = CheckedTextModelForm
     extra = 0
     fields = ["number", "name_km", "name_en"]
 
