@@ -113,3 +113,10 @@ def test_a_population_import_leaves_fresh_planner_statistics_on_postgresql(place
     run("import_population", str(figures))
 
     assert estimated_rows() == Place.objects.count()
+
+
+def test_the_output_is_in_the_language_asked_for(places, tmp_path):
+    figures = write_csv(tmp_path / "population.csv", HEADER, [["140306", "x", "2019", "census"]])
+    output = run("import_population", str(figures), "--language", "km")
+    khmer = [line for line in output.splitlines() if any("\u1780" <= c <= "\u17ff" for c in line)]
+    assert khmer == output.splitlines()  # the defect and the summary alike
