@@ -12,13 +12,13 @@ here, once for every page and every API operation, before any form, parser or vi
 
 Which characters a valid text may hold is the business of each field (``core/text.py``).
 
-A body over DATA_UPLOAD_MAX_MEMORY_SIZE is answered here too, before the CSRF check reads
-it: otherwise Django logs a traceback for it (a SuspiciousOperation) and shows its generic
-page. Here it gets a page in the user's language (413) and the one-line "Payload Too Large"
-log Django writes for every 4xx answer.
+A body over DATA_UPLOAD_MAX_MEMORY_SIZE (or a form over DATA_UPLOAD_MAX_NUMBER_FIELDS) is
+answered here too, before the CSRF check reads it: otherwise Django logs a traceback for it
+(a SuspiciousOperation) and shows its generic page. Here it gets a page in the user's
+language (413) and the one line Django logs for every 4xx answer.
 
-An API request is answered in the API's own way (``api.parsers.refuse``): the same error
-body and language negotiation as any other bad input.
+An API request is answered in the API's own way (``api/refusal.py``): the same error body
+and language negotiation as any other bad input.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -64,10 +64,11 @@ def is_json(content_type: str) -> bool:
 
 
 def body_is_utf8(request: HttpRequest) -> bool:
-    """Reads the body (raises RequestDataTooBig over the limit). Other bodies (files, none)
-    are not text and are not looked at."""
+    """Reads the body, and parses a form's (raises RequestDataTooBig, or TooManyFieldsSent,
+    over the limits). Other bodies (files, none) are not text and are not looked at."""
     content_type = request.content_type or ""
     if content_type == FORM:
+        request.POST  # noqa: B018  # parsed here, so that too many fields are answered here too
         return form_is_utf8(request.body)
     if is_json(content_type) or content_type in TEXT_BODIES:
         return is_utf8(request.body)
@@ -89,7 +90,7 @@ class RequestTextMiddleware:
             return refuse(request, oversized=False)
         try:
             readable = body_is_utf8(request)
-        except RequestDataTooBig:
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
             return refuse(request, oversized=True)
         if not readable:
             return refuse(request, oversized=False)

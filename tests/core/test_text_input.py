@@ -360,9 +360,18 @@ def test_an_oversized_api_body_is_still_a_400_with_its_message(device, settings)
     assert "The request is too large" in response.content.decode()
 
 
-def test_a_plain_client_without_cookies_gets_the_page_in_english_when_chosen(policy, places):
+def test_a_query_string_that_is_not_utf8_gets_the_page_in_the_users_language(policy, places):
     client = Client()
     client.cookies["django_language"] = "en"
     response = client.get("/public/complaint/?village=14030601&x=%FF")
     assert response.status_code == 400
     assert "Request not understood" in response.content.decode()
+
+
+def test_a_form_with_too_many_fields_gets_the_same_clear_answer(citizen, settings, caplog):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    body = {**_complaint(), **{f"extra{n}": "x" for n in range(30)}}
+    with nothing_written():
+        response = citizen.post("/public/complaint/", body)
+    assert response.status_code == 413
+    assert not any(record.exc_info for record in caplog.records)
