@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Text that is not UTF-8 refused, a body too large answered, before the CSRF check (a
+    # view step) or any form reads them; after the language and the user, for its page.
+    "safevillage.core.request_text.RequestTextMiddleware",
     "safevillage.accounts.middleware.SessionTimeoutMiddleware",
     "safevillage.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

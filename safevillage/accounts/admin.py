@@ -31,6 +31,7 @@ from safevillage.accounts.actions import (
 )
 from safevillage.accounts.models import DeviceToken, RoleAssignment, User
 from safevillage.core.date_input import DateInputField
+from safevillage.core.text import CheckedText, CheckedTextModelForm
 from safevillage.places.models import Place
 
 # Fields of an account that the audit log follows (never the password).
@@ -46,7 +47,7 @@ _AUDITED_USER_FIELDS = [
 ]
 
 
-class RoleAssignmentForm(forms.ModelForm):
+class RoleAssignmentForm(CheckedTextModelForm):
     """The place is typed as its NCDD code (a list of 16,000 places is no use)."""
 
     place = forms.ModelChoiceField(
@@ -99,14 +100,14 @@ class RoleAssignmentInline(admin.TabularInline):
         return False
 
 
-class SecretariatUserCreationForm(AdminUserCreationForm):
+class SecretariatUserCreationForm(CheckedText, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("username", "full_name", "phone")
         field_classes = {"username": UsernameField}
 
 
-class SecretariatUserChangeForm(UserChangeForm):
+class SecretariatUserChangeForm(CheckedText, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

@@ -21,6 +21,7 @@ from safevillage.accounts.actions import issue_device_token, record_password_cha
 from safevillage.accounts.middleware import start_session_clocks
 from safevillage.accounts.models import User
 from safevillage.accounts.scoping import access_or_404
+from safevillage.core.text import CheckedTextForm
 
 
 class SignInView(auth_views.LoginView):
@@ -54,7 +55,7 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-class DeviceForm(forms.Form):
+class DeviceForm(CheckedTextForm):
     name = forms.CharField(
         label=gettext_lazy("Device name"),
         max_length=100,

@@ -19,6 +19,7 @@ from safevillage.accounts.scoping import can
 from safevillage.api.errors import problem_response
 from safevillage.audit.models import AuditEvent
 from safevillage.audit.verify import verify_chain
+from safevillage.core.text import CheckedTextModelSerializer, CheckedTextSerializer
 
 _REFUSED = {
     401: problem_response("Not signed in."),
@@ -35,12 +36,12 @@ class IsAuditor(BasePermission):
         return can(request.user, "audit.verify")
 
 
-class ChainHeadSerializer(serializers.Serializer[Any]):
+class ChainHeadSerializer(CheckedTextSerializer):
     seq = serializers.IntegerField(help_text="Sequence number of the last event")
     hash = serializers.CharField(help_text="SHA-256 of the last event (hex)")
 
 
-class VerdictSerializer(serializers.Serializer[Any]):
+class VerdictSerializer(CheckedTextSerializer):
     intact = serializers.BooleanField()
     events = serializers.IntegerField(help_text="Number of events in the log")
     broken_at = serializers.IntegerField(allow_null=True, help_text="Sequence number of the first broken link")
@@ -48,7 +49,7 @@ class VerdictSerializer(serializers.Serializer[Any]):
     head = ChainHeadSerializer(allow_null=True, help_text="The chain head; null if its row is missing")
 
 
-class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+class AuditEventSerializer(CheckedTextModelSerializer[AuditEvent]):
     old = serializers.JSONField(allow_null=True, read_only=True)
     new = serializers.JSONField(allow_null=True, read_only=True)
 

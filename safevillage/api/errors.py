@@ -42,6 +42,7 @@ from rest_framework.response import Response
 
 from safevillage.core import problems
 from safevillage.core.diskfull import is_disk_full
+from safevillage.core.text import CheckedTextSerializer
 from safevillage.incidents import actions
 
 # The problem type and error code of each typed error of the register's actions. A new
@@ -142,7 +143,7 @@ class ProblemHandler(ExceptionHandler):
 # --- the schema ---------------------------------------------------------------------------
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
+class ErrorSerializer(CheckedTextSerializer):
     code = serializers.CharField(help_text="A stable code for programs, e.g. required, not_found, changed_meanwhile.")
     detail = serializers.CharField(help_text="The error in words, in the requested language.")
     attr = serializers.CharField(
@@ -151,7 +152,7 @@ class ErrorSerializer(serializers.Serializer[Any]):
     )
 
 
-class ProblemSerializer(serializers.Serializer[Any]):
+class ProblemSerializer(CheckedTextSerializer):
     """RFC 9457 problem details, served as application/problem+json."""
 
     type = serializers.CharField(

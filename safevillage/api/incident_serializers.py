@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from safevillage.accounts.models import User
+from safevillage.core.text import CheckedTextModelSerializer, CheckedTextSerializer, multiline_text
 from safevillage.incidents import intake
 from safevillage.incidents.actions import MAX_ARRESTS
 from safevillage.incidents.intake import IntakeData
@@ -71,7 +72,7 @@ class UUIDStringField(serializers.UUIDField):
         return super().to_internal_value(data)
 
 
-class PersonInput(serializers.Serializer[Any]):
+class PersonInput(CheckedTextSerializer):
     role = serializers.ChoiceField(choices=PersonRole.choices)
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
     age_group = serializers.ChoiceField(choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
@@ -81,7 +82,7 @@ class PersonInput(serializers.Serializer[Any]):
         return intake.clean_person(attrs["role"], attrs["sex"], attrs["age_group"], attrs["name"])
 
 
-class ItemInput(serializers.Serializer[Any]):
+class ItemInput(CheckedTextSerializer):
     kind = serializers.ChoiceField(choices=ItemKind.choices)
     drug_type = serializers.ChoiceField(choices=DrugType.choices, required=False, allow_blank=True, default="")
     # A string or a number; intake reads it exactly (no float rounding) and bounds it per unit.
@@ -95,7 +96,7 @@ class ItemInput(serializers.Serializer[Any]):
         )
 
 
-class IncidentInput(serializers.Serializer[Any]):
+class IncidentInput(CheckedTextSerializer):
     """A record sent by a field device. ``uuid`` is the device's own identifier for this
     submission: sending it again is safe."""
 
@@ -103,7 +104,7 @@ class IncidentInput(serializers.Serializer[Any]):
     category = serializers.CharField(max_length=48)
     village = serializers.CharField(max_length=8, help_text=_("The 8-digit code of the village."))
     occurred_at = serializers.DateTimeField()
-    description = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    description = multiline_text(allow_blank=True, trim_whitespace=False)
     channel = serializers.ChoiceField(
         choices=[(c.value, c.label) for c in intake.DEVICE_CHANNELS], default=Channel.FIELD_DEVICE
     )
@@ -166,7 +167,7 @@ class IncidentInput(serializers.Serializer[Any]):
         return attrs
 
 
-class VersionInput(serializers.Serializer[Any]):
+class VersionInput(CheckedTextSerializer):
     version = serializers.IntegerField(
         min_value=1, help_text=_("The version of the record the change is based on (optimistic locking).")
     )
@@ -178,7 +179,7 @@ class CloseInput(VersionInput):
     exceptional_reason = serializers.ChoiceField(
         choices=ExceptionalReason.choices, required=False, allow_blank=True, default=""
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    note = multiline_text(required=False, allow_blank=True, default="", trim_whitespace=False)
     arrests = serializers.IntegerField(required=False, default=0, min_value=0, max_value=MAX_ARRESTS)
     # Absent or null: the numbers recorded so far stay.
     deaths = CasualtiesField(
@@ -210,7 +211,7 @@ class CloseInput(VersionInput):
 
 
 class ReasonInput(VersionInput):
-    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    reason = multiline_text(allow_blank=True, trim_whitespace=False)
 
 
 class AssignInput(VersionInput):
@@ -218,14 +219,14 @@ class AssignInput(VersionInput):
 
 
 class NoteInput(VersionInput):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    text = multiline_text(allow_blank=True, trim_whitespace=False)
     public = serializers.BooleanField(required=False, default=False)
 
 
 # --- output ------------------------------------------------------------------------------
 
 
-class PersonOutput(serializers.ModelSerializer[InvolvedPerson]):
+class PersonOutput(CheckedTextModelSerializer[InvolvedPerson]):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -239,13 +240,13 @@ class PersonOutput(serializers.ModelSerializer[InvolvedPerson]):
         return person.name
 
 
-class ItemOutput(serializers.ModelSerializer[SeizedItem]):
+class ItemOutput(CheckedTextModelSerializer[SeizedItem]):
     class Meta:
         model = SeizedItem
         fields = ["kind", "drug_type", "quantity", "unit", "description"]
 
 
-class NoteOutput(serializers.ModelSerializer[Note]):
+class NoteOutput(CheckedTextModelSerializer[Note]):
     author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -253,7 +254,7 @@ class NoteOutput(serializers.ModelSerializer[Note]):
         fields = ["text", "public", "author", "created_at"]
 
 
-class IncidentOutput(serializers.ModelSerializer[Incident]):
+class IncidentOutput(CheckedTextModelSerializer[Incident]):
     category: serializers.SlugRelatedField[Category] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     village = serializers.CharField(source="place_code", read_only=True)
     tags: serializers.SlugRelatedField[ContextTag] = serializers.SlugRelatedField(

@@ -17,12 +17,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from safevillage.api.errors import problem_response
+from safevillage.core.text import CheckedTextModelSerializer
 from safevillage.places.models import Place
 
 MAX_QUERY_LENGTH = 100
 
 
-class PlaceSerializer(serializers.ModelSerializer[Place]):
+class PlaceSerializer(CheckedTextModelSerializer[Place]):
     parent_code = serializers.CharField(read_only=True)
     level = serializers.CharField(source="get_level_display", read_only=True)
     level_number = serializers.IntegerField(source="level", read_only=True)

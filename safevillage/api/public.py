@@ -19,15 +19,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safevillage.api.errors import problem_response
+from safevillage.core.text import CheckedTextSerializer, multiline_text
 from safevillage.incidents import actions, intake
 from safevillage.public.complaints import ComplaintThrottle, check_identity, complaint_data
 
 
-class ComplaintInput(serializers.Serializer[Any]):
+class ComplaintInput(CheckedTextSerializer):
     category = serializers.CharField(max_length=48, help_text=gettext_lazy("A public category code."))
     village = serializers.CharField(max_length=8, help_text=gettext_lazy("The 8-digit code of any village."))
     occurred_at = serializers.DateTimeField()
-    description = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    description = multiline_text(allow_blank=True, trim_whitespace=False)
     anonymous = serializers.BooleanField(
         help_text=gettext_lazy("true: no name and no phone are kept. false: give a name or a phone.")
     )
@@ -60,7 +61,7 @@ class ComplaintInput(serializers.Serializer[Any]):
         return attrs
 
 
-class ReceiptOutput(serializers.Serializer[Any]):
+class ReceiptOutput(CheckedTextSerializer):
     receipt = serializers.CharField(help_text=gettext_lazy("Keep it: the only key to follow the complaint."))
     reference = serializers.CharField()
     message = serializers.CharField()

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safevillage.api.errors import problem_response
+from safevillage.core.text import CheckedTextSerializer
 from safevillage.public.followup import (
     MAX_RECEIPT_LENGTH,
     THROTTLE_SCOPE,
@@ -27,18 +28,18 @@ from safevillage.public.followup import (
 )
 
 
-class ReceiptRequestSerializer(serializers.Serializer[Any]):
+class ReceiptRequestSerializer(CheckedTextSerializer):
     receipt = serializers.CharField(
         max_length=MAX_RECEIPT_LENGTH, help_text="The receipt code given with the complaint, e.g. ABCD-1234-EFGH-5678."
     )
 
 
-class PublicNoteSerializer(serializers.Serializer[Any]):
+class PublicNoteSerializer(CheckedTextSerializer):
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class ComplaintStatusSerializer(serializers.Serializer[Any]):
+class ComplaintStatusSerializer(CheckedTextSerializer):
     reference = serializers.CharField()
     status = serializers.CharField(help_text="received, acknowledged, investigating, under_review, closed, withdrawn")
     status_label = serializers.CharField(help_text="The status in words, in the requested language.")

@@ -5,8 +5,6 @@ malformed period."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -17,12 +15,13 @@ from rest_framework.views import APIView
 
 from safevillage.api.errors import problem_response
 from safevillage.core.periods import Period, PeriodError
+from safevillage.core.text import CheckedTextSerializer
 from safevillage.reports.indicators import INDICATORS
 from safevillage.reports.models import ReportStatus
 from safevillage.reports.views import BadPeriod, report_data, resolve
 
 
-class IndicatorSerializer(serializers.Serializer[Any]):
+class IndicatorSerializer(CheckedTextSerializer):
     code = serializers.CharField()
     unit = serializers.ChoiceField(choices=["count", "percent", "change", "rate"])
     name_en = serializers.CharField()
@@ -31,7 +30,7 @@ class IndicatorSerializer(serializers.Serializer[Any]):
     formula_km = serializers.CharField()
 
 
-class RowSerializer(serializers.Serializer[Any]):
+class RowSerializer(CheckedTextSerializer):
     key = serializers.CharField(help_text="all, crime, <framework>-<number>, or <criterion>/<category code>")
     kind = serializers.ChoiceField(choices=["total", "framework", "criterion", "category"])
     depth = serializers.IntegerField()
@@ -47,7 +46,7 @@ class RowSerializer(serializers.Serializer[Any]):
     )
 
 
-class ReportSerializer(serializers.Serializer[Any]):
+class ReportSerializer(CheckedTextSerializer):
     place = serializers.DictField(help_text="code ('' for the whole country), name_en, name_km, level")
     period = serializers.CharField(help_text="DHIS2 period: 202601, 2026Q1, 2026S1 or 2026")
     previous = serializers.CharField()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from safevillage.accounts.models import User
 from safevillage.accounts.scoping import can
 from safevillage.core.date_input import DateInputField
+from safevillage.core.text import CheckedTextForm
 from safevillage.incidents import actions
 from safevillage.incidents.actions import MAX_ARRESTS, MAX_REASON
 from safevillage.incidents.intake import MAX_DESCRIPTION, clean_casualties
@@ -20,7 +21,7 @@ from safevillage.incidents.models import MAX_CASUALTIES, Clearance, ExceptionalR
 from safevillage.incidents.workflow import ENTER_HISTORY, INVESTIGATE, assignable_officers
 
 
-class ActionForm(forms.Form):
+class ActionForm(CheckedTextForm):
     action: str = ""
     title: Promise = _("Action")
     submit_label: Promise = _("Save")

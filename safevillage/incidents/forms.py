@@ -13,6 +13,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from safevillage.core.date_input import DateInputField, DateInputWidget
+from safevillage.core.text import CheckedTextForm
 from safevillage.incidents import intake
 from safevillage.incidents.intake import IntakeData, ItemData, PersonData
 from safevillage.incidents.models import MAX_CASUALTIES, AgeGroup, Channel, DrugType, ItemKind, PersonRole, Sex, Unit
@@ -40,7 +41,7 @@ def village_choices(villages: list[Place]) -> list[tuple[str, list[tuple[str, st
     ]
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(CheckedTextForm):
     category = forms.ChoiceField(label=_("What happened (category)"))
     village = forms.CharField(label=_("Village"), max_length=8)
     # Day, month and year in boxes of their own, and the time as HH:MM on the 24-hour clock
@@ -155,7 +156,7 @@ class IncidentForm(forms.Form):
         )
 
 
-class PersonForm(forms.Form):
+class PersonForm(CheckedTextForm):
     role = forms.ChoiceField(label=_("Role"), choices=_blank(_("Choose")) + PersonRole.choices)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices, initial=AgeGroup.UNKNOWN)
@@ -178,7 +179,7 @@ class PersonForm(forms.Form):
         return cleaned
 
 
-class ItemForm(forms.Form):
+class ItemForm(CheckedTextForm):
     kind = forms.ChoiceField(label=_("What was seized"), choices=_blank(_("Choose")) + ItemKind.choices)
     drug_type = forms.ChoiceField(label=_("Drug"), required=False, choices=_blank(_("Not a drug")) + DrugType.choices)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=3)

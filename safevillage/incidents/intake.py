@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safevillage.accounts.scoping import prefix_filter
+from safevillage.core.text import check_text
 from safevillage.incidents.models import (
     MAX_CASUALTIES,
     AgeGroup,
@@ -126,8 +127,12 @@ class IntakeData:
 # --- text -------------------------------------------------------------------------------
 
 
-def clean_text(value: str, *, max_length: int, required: bool = False, message: str = "") -> str:
-    """Stripped text that every database can store, at most ``max_length`` characters."""
+def clean_text(
+    value: str, *, max_length: int, required: bool = False, message: str = "", multiline: bool = True
+) -> str:
+    """Stripped text that every database can store, at most ``max_length`` characters, with
+    none of the characters ``core/text.py`` refuses (forms and serializers refuse them at
+    their fields already; this covers text an action receives from elsewhere)."""
     value = (value or "").strip()
     if "\x00" in value:
         raise ValidationError(_("This text contains a character that cannot be stored (NUL)."), code="nul")
@@ -135,6 +140,7 @@ def clean_text(value: str, *, max_length: int, required: bool = False, message: 
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValidationError(_("This text is not valid Unicode."), code="unicode") from None
+    check_text(value, multiline=multiline)
     if required and not value:
         raise ValidationError(message or _("This field is required."), code="required")
     if len(value) > max_length:
@@ -151,11 +157,11 @@ def clean_description(value: str) -> str:
 
 
 def clean_name(value: str) -> str:
-    return clean_text(value, max_length=MAX_NAME)
+    return clean_text(value, max_length=MAX_NAME, multiline=False)
 
 
 def clean_phone(value: str) -> str:
-    value = clean_text(value, max_length=32)
+    value = clean_text(value, max_length=32, multiline=False)
     if value and not _PHONE.match(value):
         raise ValidationError(_("Enter a phone number of digits, such as 012 345 678."), code="phone")
     return value
@@ -319,7 +325,7 @@ def clean_item(kind: str, quantity: Any, unit: str, drug_type: str = "", descrip
         errors["unit"] = _("Count weapons, vehicles and other items as items.")
     amount = _quantity(quantity, unit, errors)
     try:
-        description = clean_text(description, max_length=MAX_ITEM_DESCRIPTION)
+        description = clean_text(description, max_length=MAX_ITEM_DESCRIPTION, multiline=False)
     except ValidationError as exc:
         errors["description"] = exc.messages[0]
     if errors:

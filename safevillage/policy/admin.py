@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safevillage.audit.log import record_event
 from safevillage.core.date_input import ADMIN_FORMFIELD_OVERRIDES
+from safevillage.core.text import CheckedTextModelForm
 from safevillage.policy.models import Category, ContextTag, Criterion, FrameworkVersion
 
 
@@ -32,6 +33,7 @@ def _audit(request: HttpRequest, obj: Model, changed: list[str], adding: bool) -
 
 class AuditedAdmin(admin.ModelAdmin):
     formfield_overrides = ADMIN_FORMFIELD_OVERRIDES
+    form = CheckedTextModelForm
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -50,6 +52,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 class CriterionInline(admin.TabularInline):
     model = Criterion
+    form = CheckedTextModelForm
     extra = 0
     fields = ["number", "name_km", "name_en"]
 

@@ -23,6 +23,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from safevillage.core.date_input import DateInputField, TimeOfDayField
+from safevillage.core.text import CheckedTextForm
 from safevillage.incidents import intake
 from safevillage.incidents.intake import IntakeData
 from safevillage.incidents.models import Channel
@@ -92,7 +93,7 @@ def allow_complaint(request: HttpRequest) -> tuple[bool, float | None]:
 # --- the web form ------------------------------------------------------------------------
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(CheckedTextForm):
     village = forms.CharField(widget=forms.HiddenInput, max_length=8)
     # Each question says what is missing in its own words (a citizen meets three "This field
     # is required." and cannot tell which is which).

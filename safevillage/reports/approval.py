@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from safevillage.accounts.scoping import can
 from safevillage.audit.log import current_head, record_event
 from safevillage.core.periods import Period, local_date
+from safevillage.core.text import refused_text
 from safevillage.places.models import Level, Place
 from safevillage.reports import supplementary
 from safevillage.reports.indicators import ratio
@@ -163,6 +164,8 @@ def save_draft(
         text = str(narrative.get(name, "")).strip()
         if len(text) > MAX_TEXT:
             errors[name] = _("Write at most %(limit)d characters.") % {"limit": MAX_TEXT}
+        elif problem := refused_text(text):
+            errors[name] = problem
         texts[name] = text
     values, value_errors = supplementary.validate(supplementary_values)
     errors.update(value_errors)
@@ -271,6 +274,8 @@ def unapprove(place: Place, period: Period, *, by: User, reason: str, version: i
         raise ReportError(_("Say why the report is sent back."), field="reason")
     if len(reason) > MAX_REASON:
         raise ReportError(_("Write at most %(limit)d characters.") % {"limit": MAX_REASON}, field="reason")
+    if problem := refused_text(reason):
+        raise ReportError(problem, field="reason")
     report = _ensure(place, period)
     _check_version(report, version)
     if report.rank == 0:

@@ -304,3 +304,29 @@ def test_thousands_of_rows_resolve_places_in_one_query(places, tmp_path):
     # about 60 accounts), not one statement per row.
     inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "accounts_')]
     assert len(inserts) <= 3000 / 50
+
+
+KHMER_LETTERS = range(0x1780, 0x1800)
+
+
+def _khmer(line: str) -> bool:
+    return any(ord(character) in KHMER_LETTERS for character in line)
+
+
+def test_the_whole_output_is_in_the_operators_language(places, tmp_path, khmer_default):
+    path = write(tmp_path, BROKEN)
+    out, err = run(path)
+    lines = [line for line in (out + err).splitlines() if line.strip()]
+    assert len(lines) > 10  # every refused line and the summary
+    assert [line for line in lines if not _khmer(line)] == []  # the summary too, not only the details
+
+    out, err = run(path, "--language", "en")
+    lines = [line for line in (out + err).splitlines() if line.strip()]
+    assert [line for line in lines if _khmer(line)] == []
+    assert out.startswith("Read 15 rows:") and err.startswith("line 3: missing username")
+
+
+def test_a_command_error_is_in_the_operators_language_too(places, tmp_path, khmer_default):
+    with pytest.raises(CommandError) as error:
+        run(write(tmp_path, BROKEN), "--strict")
+    assert _khmer(str(error.value))

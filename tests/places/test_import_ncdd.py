@@ -73,6 +73,28 @@ def test_a_broken_list_reports_every_defect_with_its_line_and_loads_the_rest(db,
     assert (province.unit_type, province.unit_type_inferred, province.source) == ("khaet", False, "ncdd")
 
 
+def test_a_line_with_extra_columns_is_refused_with_its_line_not_loaded_shifted(db, tmp_path):
+    rows = [
+        ncdd_row("01", "Banteay Meanchey", "បន្ទាយមានជ័យ", "Khaet", parent=""),  # line 2
+        # line 3: a Latin name with a comma and no quotes shifts every later value
+        ["district", "0102", "01", "Mongkol", " Borei", "មង្គលបូរី", "", "", "Srok", "", "", ""],
+    ]
+    report = tmp_path / "report.csv"
+    output = run(
+        "import_places",
+        "--format",
+        "ncdd",
+        str(write_csv(tmp_path / "l.csv", NCDD_HEADER, rows)),
+        "--report",
+        str(report),
+    )
+    assert problems_by_line(report) == {
+        3: ["12 values where the header names 11 columns: a comma too many, or a value holding a comma without quotes"]
+    }
+    assert "1 lines refused" in output
+    assert list(Place.objects.values_list("code", flat=True)) == ["01"]
+
+
 def test_a_strict_import_of_a_broken_list_writes_nothing_and_fails(db, broken_list):
     with pytest.raises(CommandError, match="7 lines refused: nothing written"):
         run("import_places", "--format", "ncdd", str(broken_list), "--strict")

@@ -68,6 +68,26 @@ def test_a_strict_population_import_with_a_bad_line_writes_nothing(places, tmp_p
     assert Place.objects.get(code="140305").population == 11200
 
 
+def test_a_population_line_with_extra_columns_is_refused_with_its_line(places, tmp_path):
+    figures = write_csv(
+        tmp_path / "population.csv",
+        HEADER,
+        [
+            ["140305", "11650", "2024", "estimate"],  # line 2
+            # line 3: "11,650" written without quotes: the year and source shift right
+            ["140306", "14", "900", "2019", "estimate"],
+            ["14030501", "1800", "2019", "estimate", ""],  # line 4: a trailing comma
+        ],
+    )
+    report = tmp_path / "report.csv"
+    output = run("import_population", str(figures), "--report", str(report))
+    problem = "5 values where the header names 4 columns: a comma too many, or a value holding a comma without quotes"
+    assert problems_by_line(report) == {3: [problem], 4: [problem]}
+    assert "3 lines read; 1 loaded (0 new, 1 updated, 0 unchanged); 2 lines refused" in output
+    assert f"population.csv:3 140306 — {problem}" in output
+    assert Place.objects.get(code="140306").population == 14900  # unchanged
+
+
 def test_a_population_file_needs_its_columns(places, tmp_path):
     figures = write_csv(tmp_path / "population.csv", ["code", "population"], [["14", "1"]])
     with pytest.raises(CommandError, match="lacks the column"):
@@ -93,3 +113,10 @@ def test_a_population_import_leaves_fresh_planner_statistics_on_postgresql(place
     run("import_population", str(figures))
 
     assert estimated_rows() == Place.objects.count()
+
+
+def test_the_output_is_in_the_language_asked_for(places, tmp_path):
+    figures = write_csv(tmp_path / "population.csv", HEADER, [["140306", "x", "2019", "census"]])
+    output = run("import_population", str(figures), "--language", "km")
+    khmer = [line for line in output.splitlines() if any("\u1780" <= c <= "\u17ff" for c in line)]
+    assert khmer == output.splitlines()  # the defect and the summary alike

@@ -223,8 +223,8 @@ def test_an_empty_or_huge_description_is_refused(citizen):
     assert refused(citizen, description="   ") == [("id_description", "Describe what happened.")]
     with nothing_written():
         response = send(citizen, description="x" * 5_000_000)
-    assert response.status_code == 400
-    assert "What you sent is too long" in response.content.decode()
+    assert response.status_code == 413
+    assert "What you sent is too large and was not read." in response.content.decode()
 
 
 def test_an_unknown_village_code_goes_back_to_the_village_choice(citizen):

@@ -300,3 +300,19 @@ def test_casualties_typed_into_older_reports_are_not_summed_below(places, policy
     ResultReport.objects.filter(place_code="140305").update(supplementary={"patrols": 4, "traffic_deaths": 2})
     ResultReport.objects.filter(place_code="140306").update(supplementary={"patrols": 1, "traffic_injuries": 7})
     assert approval.supplementary_below(places["1403"], OCTOBER) == {"patrols": 5}
+
+
+def test_a_narrative_or_a_reason_holding_a_control_or_an_override_is_refused(places, policy, sokha, vannak):
+    commune = places["140305"]
+    narrative = {"achievements": "Two forums\nheld", "difficulties": "Rain \u202e", "next_steps": "Bell\x07"}
+    with pytest.raises(approval.FormErrors) as problem:
+        approval.save_draft(commune, OCTOBER, by=sokha, narrative=narrative, supplementary_values={})
+    assert set(problem.value.errors) == {"difficulties", "next_steps"}  # the line break is kept
+    assert "U+202E" in problem.value.errors["difficulties"]
+    assert not AuditEvent.objects.filter(action="report.edit").exists()
+
+    approval.submit(commune, OCTOBER, by=sokha)
+    with pytest.raises(approval.ReportError) as refused:
+        approval.unapprove(commune, OCTOBER, by=vannak, reason="Figures\u2066 wrong")
+    assert refused.value.field == "reason" and "U+2066" in refused.value.message
+    assert _status("140305") == ReportStatus.SUBMITTED

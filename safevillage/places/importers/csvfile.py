@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, cast
 
 from django.utils.translation import gettext as _
+
+from safevillage.places.importers.report import ImportReport
 
 
 class ImportFileError(Exception):
@@ -14,10 +16,18 @@ class ImportFileError(Exception):
     nothing is imported."""
 
 
-def records(stream: IO[str], *, name: str, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each record as (line number, row). The header is line 1; a record's number is the
-    physical line it ends on, as an editor shows it. Missing cells read as ""."""
-    reader = csv.DictReader(stream)
+# Where DictReader puts the values beyond the header's columns (a name no header can have).
+EXTRA = "\x00extra"
+
+
+def records(
+    stream: IO[str], *, name: str, required: Iterable[str], report: ImportReport, code_column: str = "code"
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each record as (line number, row), counted as read in ``report``. The header is line 1;
+    a record's number is the physical line it ends on, as an editor shows it. Missing cells
+    read as "". A record with more values than the header has columns is refused with its
+    line, never yielded: a stray comma shifts every value after it into the wrong column."""
+    reader = csv.DictReader(stream, restkey=EXTRA)
     try:
         header = reader.fieldnames
     except UnicodeDecodeError as error:
@@ -36,7 +46,13 @@ def records(stream: IO[str], *, name: str, required: Iterable[str]) -> Iterator[
         )
     try:
         for row in reader:
-            yield reader.line_num, {key: (value or "") for key, value in row.items() if isinstance(key, str)}
+            report.read += 1
+            if extra := cast(list[str] | None, row.pop(EXTRA, None)):
+                report.refuse(
+                    name, reader.line_num, (row.get(code_column) or "").strip(), _extra_problem(columns, extra)
+                )
+                continue
+            yield reader.line_num, {key: (value or "") for key, value in row.items()}
     except UnicodeDecodeError as error:
         raise ImportFileError(
             _("%(file)s is not UTF-8 text after line %(line)d: %(error)s")
@@ -47,3 +63,10 @@ def records(stream: IO[str], *, name: str, required: Iterable[str]) -> Iterator[
             _("%(file)s cannot be read after line %(line)d: %(error)s")
             % {"file": name, "line": reader.line_num, "error": error}
         ) from None
+
+
+def _extra_problem(columns: list[str], extra: list[str]) -> str:
+    return _(
+        "%(found)d values where the header names %(expected)d columns: a comma too many, or a value "
+        "holding a comma without quotes"
+    ) % {"found": len(columns) + len(extra), "expected": len(columns)}

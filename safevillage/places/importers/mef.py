@@ -84,10 +84,11 @@ def read_rows(folder: Traversable, report: ImportReport, *, show_progress: bool)
                 _("%(file)s is not UTF-8 text: %(error)s") % {"file": entry.name, "error": error}
             ) from None
         required = [spec.code, spec.name_km, spec.name_latin] + ([spec.parent] if spec.parent else [])
-        lines = records(io.StringIO(text, newline=""), name=entry.name, required=required)
+        lines = records(
+            io.StringIO(text, newline=""), name=entry.name, required=required, report=report, code_column=spec.code
+        )
         report.files.append(entry.name)
         for line, row in progress.bar(lines, enabled=show_progress, desc=entry.name):
-            report.read += 1
             yield PlaceRow(
                 file=entry.name,
                 line=line,

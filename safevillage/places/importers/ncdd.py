@@ -29,10 +29,9 @@ def read_rows(path: Path, report: ImportReport, *, show_progress: bool) -> Itera
     except OSError as error:
         raise ImportFileError(_("%(file)s cannot be opened: %(error)s") % {"file": path, "error": error}) from None
     with stream:
-        lines = records(stream, name=path.name, required=REQUIRED)
+        lines = records(stream, name=path.name, required=REQUIRED, report=report)
         report.files.append(path.name)
         for line, row in progress.bar(lines, enabled=show_progress, desc=path.name):
-            report.read += 1
             yield PlaceRow(
                 file=path.name,
                 line=line,

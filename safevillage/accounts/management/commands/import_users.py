@@ -17,13 +17,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from safevillage.accounts.models import User
 from safevillage.accounts.user_import import COLUMNS, ImportFileError, ImportReport, import_users
+from safevillage.core.command_language import LanguageCommand
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = (
         "Create or update officers' accounts from a CSV file with the header "
         f"{','.join(COLUMNS)}. Every refused row is reported with its line; the valid rows are loaded "
@@ -47,12 +49,15 @@ class Command(BaseCommand):
         path: Path = options["path"]
         password_file: Path | None = options["password_file"]
         if password_file is not None and password_file.exists():
-            raise CommandError(f"{password_file} already exists: choose a new file name (it is never overwritten).")
+            raise CommandError(
+                _("%(file)s already exists: choose a new file name (it is never overwritten).")
+                % {"file": password_file}
+            )
         actor = None
         if options["actor"]:
             actor = User.objects.filter(username=options["actor"], is_active=True).first()
             if actor is None:
-                raise CommandError(f"No active account {options['actor']!r} (--actor).")
+                raise CommandError(_("No active account %(username)r (--actor).") % {"username": options["actor"]})
 
         written_file: list[Path] = []
 
@@ -87,29 +92,49 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
         self._summary(report, options)
         if report.errors and options["strict"]:
-            raise CommandError(f"{len(report.errors)} problem(s) in {path}: nothing was loaded (--strict).")
+            raise CommandError(
+                _("%(count)d problem(s) in %(file)s: nothing was loaded (--strict).")
+                % {"count": len(report.errors), "file": path}
+            )
 
     def _summary(self, report: ImportReport, options: dict[str, Any]) -> None:
         refused = len({error.line for error in report.errors})
         if not report.written:
-            self.stdout.write(f"Read {report.rows_read} rows; {refused} refused. Nothing was written.")
+            self.stdout.write(
+                _("Read %(read)d rows; %(refused)d refused. Nothing was written.")
+                % {"read": report.rows_read, "refused": refused}
+            )
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Read {report.rows_read} rows: {len(report.created)} accounts created, "
-                f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-                f"{report.assignments_added} role assignments added; {refused} rows refused."
+                _(
+                    "Read %(read)d rows: %(created)d accounts created, %(updated)d updated, %(unchanged)d "
+                    "unchanged, %(assignments)d role assignments added; %(refused)d rows refused."
+                )
+                % {
+                    "read": report.rows_read,
+                    "created": len(report.created),
+                    "updated": len(report.updated),
+                    "unchanged": len(report.unchanged),
+                    "assignments": report.assignments_added,
+                    "refused": refused,
+                }
             )
         )
         if report.created and options["password_file"] is not None:
             self.stdout.write(
-                f"Temporary passwords are in {options['password_file']} (readable by you only). "
-                "Hand each officer their line, then delete the file."
+                _(
+                    "Temporary passwords are in %(file)s (readable by you only). "
+                    "Hand each officer their line, then delete the file."
+                )
+                % {"file": options["password_file"]}
             )
         elif report.created:
             self.stdout.write(
-                "New accounts have no usable password yet: set a temporary one in the admin "
-                "(Users → the account → Reset password), or import with --password-file."
+                _(
+                    "New accounts have no usable password yet: set a temporary one in the admin "
+                    "(Users → the account → Reset password), or import with --password-file."
+                )
             )
 
 

@@ -6,16 +6,17 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from safevillage.core.command_language import LanguageCommand
 from safevillage.places.importers.cli import add_common_arguments, finish, options_from
 from safevillage.places.importers.csvfile import ImportFileError
 from safevillage.places.importers.mef import import_mef
 from safevillage.places.importers.ncdd import import_ncdd
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     # Plain text: argparse cannot format a lazy translation (as with Django's own commands).
     help = (
         "Import the gazetteer: by default the Ministry of Economy and Finance 2025 list shipped in the "

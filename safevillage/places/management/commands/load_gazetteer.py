@@ -9,9 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from safevillage.core.command_language import LanguageCommand
 from safevillage.places.importers import progress
 from safevillage.places.importers.mef import import_mef
 from safevillage.places.importers.population import import_population
@@ -24,7 +24,7 @@ def census_file() -> Path:
     return Path(str(resources.files("safevillage.places") / "data" / CENSUS_FILE))
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     # Plain text: argparse cannot format a lazy translation (as with Django's own commands).
     help = "Load the gazetteer shipped with SafeVillage (MEF 2025 list, 2019 census of the provinces)."
 
