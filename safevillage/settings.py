@@ -135,11 +135,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Lockout: five failures for one username from one address lock it for an hour.
+# Lockout: five failures for one username from one address lock it for an hour. The pair,
+# never the username alone: a stranger elsewhere must not be able to lock an officer out.
+# The address is the client's behind the proxy too (NUM_PROXIES), the same one the public
+# rate limits count; with the proxy's address every officer would share one.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "safevillage.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

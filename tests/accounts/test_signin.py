@@ -80,6 +80,61 @@ def test_a_success_before_the_limit_resets_the_count(sokha, client):
     assert response.status_code == 200
 
 
+# --- Lockout behind the TLS proxy (NUM_PROXIES) ---------------------------------------------
+
+WRONG = "wrong guess"
+PROXY = "10.0.0.2"  # the proxy's own address: every connection comes from it
+STRANGER = "203.0.113.7"
+OFFICE = "198.51.100.20"
+
+
+def behind_proxy(proxies: int):
+    return override_settings(AXES_ENABLED=True, REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies})
+
+
+def sign_in_from(client: Client, forwarded_for: str, password: str = WRONG, username: str = "sokha"):
+    # The proxy appends the address it saw to whatever X-Forwarded-For the client sent.
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_a_stranger_guessing_behind_the_proxy_does_not_lock_the_officer_out(sokha):
+    with behind_proxy(1):
+        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+            sign_in_from(Client(), STRANGER)
+
+        response = sign_in_from(Client(), OFFICE, password=PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in(response)
+
+
+def test_the_stranger_behind_the_proxy_is_locked_out(sokha):
+    with behind_proxy(1):
+        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+            sign_in_from(Client(), STRANGER)
+
+        # Forging an address of the office in the header changes nothing: the proxy's entry counts.
+        response = sign_in_from(Client(), f"{OFFICE}, {STRANGER}", password=PASSWORD)
+
+    assert response.status_code == 429
+    assert not signed_in(response)
+
+
+def test_a_forged_forwarded_for_is_ignored_without_a_trusted_proxy(sokha):
+    with behind_proxy(0):
+        for attempt in range(settings.AXES_FAILURE_LIMIT):
+            sign_in_from(Client(), f"192.0.2.{attempt}")  # a new made-up address with every guess
+
+        response = sign_in_from(Client(), "192.0.2.200", password=PASSWORD)
+
+    assert response.status_code == 429  # counted by the connection's address all along
+
+
 # --- Session timeouts --------------------------------------------------------------------
 
 
