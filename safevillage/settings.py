@@ -1,7 +1,8 @@
 """SafeVillage settings, read from the environment (see .env.example for every variable).
 
 Defaults are the safe ones: DEBUG is off, and without DEBUG the process refuses to start
-without a SECRET_KEY. ``make run`` sets the development values explicitly.
+without a strong SECRET_KEY or with ALLOWED_HOSTS=* (core/production.py). ``make run`` sets
+the development values explicitly.
 """
 
 from pathlib import Path
@@ -11,18 +12,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from safevillage.core.env import env_bool, env_int, env_list, env_str
+from safevillage.core.production import require_named_hosts, require_strong_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (production).")
+if not DEBUG:
+    require_strong_secret_key(SECRET_KEY)
+elif not SECRET_KEY:
     SECRET_KEY = "development-only-key-never-use-in-production"  # noqa: S105  # nosec B105 (DEBUG only)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+if not DEBUG:
+    require_named_hosts(ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "safevillage.core.views.csrf_failure"
 
