@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "safevillage.core.diskfull.DiskFullMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so that static files keep their long caching.
+    "safevillage.core.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safevillage.core.middleware.KhmerFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

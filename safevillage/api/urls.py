@@ -2,9 +2,10 @@
 one module per domain noun, and call the apps' actions."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from safevillage.api import docs
 from safevillage.api.audit import AuditEventViewSet, AuditVerifyView
 from safevillage.api.incidents import IncidentViewSet
 from safevillage.api.places import PlaceViewSet
@@ -24,6 +25,5 @@ urlpatterns = [
     path("v1/reports/<str:place_code>/<str:period>/", ReportView.as_view(), name="report"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("docs/", docs.swagger, name="api-docs"),
 ]
