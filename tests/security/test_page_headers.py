@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from django.contrib import admin
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -16,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.cache import patch_cache_control
 
 from safevillage.accounts.actions import issue_device_token
+from safevillage.accounts.models import User
 from safevillage.core.security_headers import CONTENT_SECURITY_POLICY, SecurityHeadersMiddleware
 from tests.factories import make_complaint
 
@@ -92,6 +94,21 @@ def test_every_page_carries_the_policy_and_needs_no_inline_code(sample, national
     for path in [*paths, *MORE_PAGES]:
         for visitor in visitors:
             check_page(visitor.get(path), path)
+
+
+def test_the_admin_pages_need_no_inline_code(national, sokha):
+    User.objects.filter(pk=national.pk).update(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(national)
+    paths = ["/admin/", f"/admin/accounts/user/{sokha.pk}/change/", f"/admin/accounts/user/{sokha.pk}/password/"]
+    for model in admin.site._registry:
+        paths += [f"/admin/{model._meta.app_label}/{model._meta.model_name}/{page}" for page in ("", "add/")]
+
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code in (200, 403), path  # 403: models that are never added by hand
+        check_page(response, path)
+        assert "no-store" in response["Cache-Control"]
 
 
 def test_every_answer_to_a_signed_in_user_is_no_store(sample, client, national):
