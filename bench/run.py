@@ -251,7 +251,7 @@ class Server:
         env = django_env(
             engine,
             DEBUG="false",
-            SECRET_KEY="bench-" + uuid.uuid4().hex,
+            SECRET_KEY="bench-" + uuid.uuid4().hex + uuid.uuid4().hex,
             ALLOWED_HOSTS="127.0.0.1,localhost",
             SECURE_SSL_REDIRECT="false",
             SECURE_HSTS_SECONDS="0",

@@ -1,7 +1,8 @@
 """SafeVillage settings, read from the environment (see .env.example for every variable).
 
 Defaults are the safe ones: DEBUG is off, and without DEBUG the process refuses to start
-without a SECRET_KEY. ``make run`` sets the development values explicitly.
+without a strong SECRET_KEY or with ALLOWED_HOSTS=* (core/production.py). ``make run`` sets
+the development values explicitly.
 """
 
 from pathlib import Path
@@ -11,18 +12,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from safevillage.core.env import env_bool, env_int, env_list, env_str
+from safevillage.core.production import require_named_hosts, require_strong_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (production).")
+if not DEBUG:
+    require_strong_secret_key(SECRET_KEY)
+elif not SECRET_KEY:
     SECRET_KEY = "development-only-key-never-use-in-production"  # noqa: S105  # nosec B105 (DEBUG only)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+if not DEBUG:
+    require_named_hosts(ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "safevillage.core.views.csrf_failure"
 
@@ -56,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "safevillage.core.diskfull.DiskFullMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so that static files keep their long caching.
+    "safevillage.core.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safevillage.core.middleware.KhmerFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,15 +145,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Wrong current passwords on the password-change page before the session ends.
+PASSWORD_CHANGE_FAILURE_LIMIT = env_int("PASSWORD_CHANGE_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Lockout: five failures for one username from one address lock it for an hour.
+# Lockout: five failures for one username from one address lock it for an hour. The pair,
+# never the username alone: a stranger elsewhere must not be able to lock an officer out.
+# The address is the client's behind the proxy too (NUM_PROXIES), the same one the public
+# rate limits count; with the proxy's address every officer would share one.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "safevillage.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

@@ -2,7 +2,8 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret")
+# Long enough for the production check (DEBUG is off in tests too); known to everyone.
+os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from safevillage.settings import *  # noqa: F403

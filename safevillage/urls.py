@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from safevillage.core import views as core_views
@@ -20,6 +21,8 @@ urlpatterns += [
     path("incidents/", include("safevillage.incidents.urls")),
     path("reports/", include("safevillage.reports.urls")),
     path("public/", include("safevillage.public.urls")),
+    # The admin's own password change would allow unlimited guesses of the current password.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
 ]
 

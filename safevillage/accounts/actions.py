@@ -165,6 +165,13 @@ def record_password_change(user: User, *, by: Any, temporary: bool) -> None:
 
 
 @transaction.atomic
+def record_password_guesses_exceeded(user: User, *, failures: int) -> None:
+    """Note that whoever held ``user``'s session gave a wrong current password ``failures``
+    times on the password-change page; the caller then ends the session."""
+    record_event("accounts.password.guesses_exceeded", actor=user, target=user, new={"failures": failures})
+
+
+@transaction.atomic
 def record_password_disabled(user: User, *, by: Any) -> None:
     """Note that password sign-in was switched off for an account."""
     User.objects.filter(pk=user.pk).update(must_change_password=False)

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
@@ -17,7 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safevillage.accounts.actions import issue_device_token, record_password_change, revoke_device_token
+from safevillage.accounts import password_change
+from safevillage.accounts.actions import (
+    issue_device_token,
+    record_password_change,
+    record_password_guesses_exceeded,
+    revoke_device_token,
+)
 from safevillage.accounts.middleware import start_session_clocks
 from safevillage.accounts.models import User
 from safevillage.accounts.scoping import access_or_404
@@ -35,8 +43,11 @@ class SignInView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change one's own password; the rules are AUTH_PASSWORD_VALIDATORS (at least 10
-    characters, not common, not all digits, not like the username)."""
+    characters, not common, not all digits, not like the username), and the new password is
+    not the current one. Too many wrong current passwords end the session
+    (accounts/password_change.py)."""
 
+    form_class = password_change.PasswordChangeForm
     success_url = reverse_lazy("home")
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
@@ -44,8 +55,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             response: HttpResponse = super().form_valid(form)
             user = _user(self.request)
             record_password_change(user, by=user, temporary=False)
+        password_change.forget_failures(self.request)
         messages.success(self.request, _("Your password was changed."))
         return response
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        if password_change.wrong_current_password(form):
+            failures = password_change.count_failure(self.request)
+            if password_change.limit_reached(failures):
+                record_password_guesses_exceeded(_user(self.request), failures=failures)
+                logout(self.request)
+                messages.error(
+                    self.request,
+                    _("The current password was wrong too many times: you were signed out. Sign in again."),
+                )
+                return redirect(settings.LOGIN_URL)
+        return super().form_invalid(form)
 
 
 def _user(request: HttpRequest) -> User:

@@ -2,9 +2,10 @@
 one module per domain noun, and call the apps' actions."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from safevillage.api import docs
 from safevillage.api.audit import AuditEventViewSet, AuditVerifyView
 from safevillage.api.errors import problem_type
 from safevillage.api.incidents import IncidentViewSet
@@ -26,6 +27,5 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("problems/<slug:slug>/", problem_type, name="problem-type"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("docs/", docs.swagger, name="api-docs"),
 ]

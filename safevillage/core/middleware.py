@@ -18,7 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 
 class KhmerFirstLocaleMiddleware(LocaleMiddleware):
@@ -44,6 +44,4 @@ class KhmerFirstLocaleMiddleware(LocaleMiddleware):
 
 def _is_api_documentation(view: Callable[..., HttpResponse]) -> bool:
     view_class = getattr(view, "cls", None)
-    return isinstance(view_class, type) and issubclass(
-        view_class, (SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView)
-    )
+    return isinstance(view_class, type) and issubclass(view_class, (SpectacularAPIView, SpectacularSwaggerView))

@@ -18,10 +18,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.request import Request
-from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from safevillage.core.client_address import client_address
 from safevillage.core.date_input import DateInputField, TimeOfDayField
 from safevillage.core.text import CheckedTextForm
 from safevillage.incidents import intake
@@ -67,7 +67,7 @@ def complaint_data(
 class ComplaintThrottle(SimpleRateThrottle):
     """Complaints accepted per client address and hour (``COMPLAINT_THROTTLE_RATE``), for
     the web form and the API together. The address is hashed before it is used as a cache
-    key; behind a proxy, set DRF's NUM_PROXIES so that the real client's address counts."""
+    key; behind a proxy, set NUM_PROXIES so that the real client's address counts."""
 
     scope = "complaint"
 
@@ -75,11 +75,7 @@ class ComplaintThrottle(SimpleRateThrottle):
         return cast(str | None, getattr(settings, "COMPLAINT_THROTTLE_RATE", "10/hour"))
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
-        if api_settings.NUM_PROXIES is None:
-            ident = str(request.META.get("REMOTE_ADDR", ""))
-        else:
-            ident = self.get_ident(request)
-        digest = hashlib.sha256(f"{settings.SECRET_KEY}|{ident}".encode()).hexdigest()[:32]
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client_address(request)}".encode()).hexdigest()[:32]
         return self.cache_format % {"scope": self.scope, "ident": digest}
 
 

@@ -22,6 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from safevillage.core.client_address import client_address
 from safevillage.incidents import receipts
 from safevillage.incidents.models import Incident, Status
 
@@ -109,11 +110,8 @@ class ReceiptThrottle(ScopedRateThrottle):
 
     def get_ident(self, request: Request) -> str:
         # DRF trusts the whole X-Forwarded-For header unless NUM_PROXIES is set, so a client
-        # could send a new made-up address with every guess. Without NUM_PROXIES, count by
-        # the connection's address; behind a proxy, set NUM_PROXIES (docs/operations.md).
-        if api_settings.NUM_PROXIES is None:
-            return str(request.META.get("REMOTE_ADDR", ""))
-        return super().get_ident(request)
+        # could send a new made-up address with every guess (core/client_address.py).
+        return client_address(request)
 
 
 class _ReceiptScope:

@@ -80,6 +80,61 @@ def test_a_success_before_the_limit_resets_the_count(sokha, client):
     assert response.status_code == 200
 
 
+# --- Lockout behind the TLS proxy (NUM_PROXIES) ---------------------------------------------
+
+WRONG = "wrong guess"
+PROXY = "10.0.0.2"  # the proxy's own address: every connection comes from it
+STRANGER = "203.0.113.7"
+OFFICE = "198.51.100.20"
+
+
+def behind_proxy(proxies: int):
+    return override_settings(AXES_ENABLED=True, REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies})
+
+
+def sign_in_from(client: Client, forwarded_for: str, password: str = WRONG, username: str = "sokha"):
+    # The proxy appends the address it saw to whatever X-Forwarded-For the client sent.
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_a_stranger_guessing_behind_the_proxy_does_not_lock_the_officer_out(sokha):
+    with behind_proxy(1):
+        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+            sign_in_from(Client(), STRANGER)
+
+        response = sign_in_from(Client(), OFFICE, password=PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in(response)
+
+
+def test_the_stranger_behind_the_proxy_is_locked_out(sokha):
+    with behind_proxy(1):
+        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+            sign_in_from(Client(), STRANGER)
+
+        # Forging an address of the office in the header changes nothing: the proxy's entry counts.
+        response = sign_in_from(Client(), f"{OFFICE}, {STRANGER}", password=PASSWORD)
+
+    assert response.status_code == 429
+    assert not signed_in(response)
+
+
+def test_a_forged_forwarded_for_is_ignored_without_a_trusted_proxy(sokha):
+    with behind_proxy(0):
+        for attempt in range(settings.AXES_FAILURE_LIMIT):
+            sign_in_from(Client(), f"192.0.2.{attempt}")  # a new made-up address with every guess
+
+        response = sign_in_from(Client(), "192.0.2.200", password=PASSWORD)
+
+    assert response.status_code == 429  # counted by the connection's address all along
+
+
 # --- Session timeouts --------------------------------------------------------------------
 
 
@@ -197,6 +252,83 @@ def test_password_change_refuses_a_wrong_current_password(sokha, client):
     assert "old_password" in response.context["form"].errors
     sokha.refresh_from_db()
     assert sokha.check_password(PASSWORD)
+
+
+def test_password_change_refuses_the_current_password_as_the_new_one(sokha, english):
+    english.force_login(sokha)
+
+    response = change_password(english, PASSWORD)
+
+    assert response.status_code == 200
+    codes = [error.code for error in response.context["form"].errors.as_data()["new_password2"]]
+    assert codes == ["password_unchanged"]
+    assert "The new password must differ from the current one." in response.content.decode()
+    assert not AuditEvent.objects.filter(action="accounts.password.change").exists()
+
+
+def test_a_temporary_password_cannot_be_kept_by_choosing_it_again(sokha, client):
+    User.objects.filter(pk=sokha.pk).update(must_change_password=True)
+    client.force_login(sokha)
+
+    change_password(client, PASSWORD)
+
+    sokha.refresh_from_db()
+    assert sokha.must_change_password
+
+
+def test_wrong_current_passwords_end_the_session_at_the_limit(sokha, english):
+    english.force_login(sokha)
+    limit = settings.PASSWORD_CHANGE_FAILURE_LIMIT
+    for attempt in range(limit - 1):
+        response = change_password(english, "Monsoon-rice-field-42", old=f"guess number {attempt}")
+        assert response.status_code == 200
+        assert signed_in(english.get("/"))
+
+    response = change_password(english, "Monsoon-rice-field-42", old="one guess too many")
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/"
+    page = english.get(response.url)
+    assert not signed_in(page)
+    assert "The current password was wrong too many times" in page.content.decode()
+    sokha.refresh_from_db()
+    assert sokha.check_password(PASSWORD)
+    event = AuditEvent.objects.get(action="accounts.password.guesses_exceeded")
+    assert event.actor == sokha
+    assert event.new == {"failures": limit}
+    # The guesser cannot go on: the page asks for a sign-in, where the lockout counts.
+    assert change_password(english, "Monsoon-rice-field-42").url.startswith("/accounts/login/")
+
+
+def test_other_mistakes_do_not_count_as_wrong_current_passwords(sokha, client):
+    client.force_login(sokha)
+    for _attempt in range(settings.PASSWORD_CHANGE_FAILURE_LIMIT + 1):
+        response = change_password(client, "password123")  # right current password, weak new one
+        assert response.status_code == 200
+
+    assert signed_in(client.get("/"))
+
+
+def test_a_successful_change_starts_the_count_again(sokha, client):
+    client.force_login(sokha)
+    limit = settings.PASSWORD_CHANGE_FAILURE_LIMIT
+    for _attempt in range(limit - 1):
+        change_password(client, "Monsoon-rice-field-42", old="not my password")
+    assert change_password(client, "Monsoon-rice-field-42").status_code == 302
+
+    for _attempt in range(limit - 1):
+        change_password(client, "Dry-season-canal-77", old="not my password")
+
+    assert signed_in(client.get("/"))
+
+
+def test_the_admin_password_change_goes_to_the_counted_page(sokha, client):
+    client.force_login(sokha)
+
+    response = client.get("/admin/password_change/")
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/password/"
 
 
 def test_password_change_with_a_strong_password_is_audited(sokha, client):

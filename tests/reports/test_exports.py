@@ -111,6 +111,17 @@ def test_the_khmer_pdf_carries_khmer_text(client, national, kandal_records, tmp_
     assert "-78%" in plain and "96%" in plain and "+10%" in plain
 
 
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils is not installed")
+def test_the_pdf_is_printed_with_its_style_sheet(client, national, kandal_records, tmp_path):
+    client.force_login(national)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(client.get("/reports/08/2022/report.pdf").content)
+
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+
+    assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)", info)  # landscape, from pdf.css
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_the_pdf_carries_the_traffic_casualties(client, national, kandal_records, tmp_path):
     client.force_login(national)

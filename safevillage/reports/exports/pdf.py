@@ -8,6 +8,7 @@ as SVG: WeasyPrint renders Khmer inside SVG ``<text>`` broken.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -15,12 +16,15 @@ from django.template.loader import render_to_string
 from safevillage.core.wordbreak import break_html
 from safevillage.reports.exports.pdf_text import exact_text_extraction
 
+# The print style sheet, a file like every style of the product (no <style> in templates).
+STYLESHEET = Path(__file__).with_name("pdf.css")
+
 
 def render_pdf(context: dict[str, Any]) -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which pages that never print need not pay.
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     html = break_html(render_to_string("reports/pdf.html", context))
     with exact_text_extraction():  # Khmer text extracts garbled from WeasyPrint 70 PDFs otherwise
-        pdf: bytes = HTML(string=html).write_pdf()
+        pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
     return pdf
