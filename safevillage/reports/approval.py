@@ -163,7 +163,9 @@ def _write(
     errors.update(value_errors)
     if errors:
         raise FormErrors(errors)
-    if values == report.supplementary and all(getattr(report, name) == text for name, text in texts.items()):
+    # Codes that are not fields (older reports' traffic casualties) are not compared.
+    current = {code: value for code, value in (report.supplementary or {}).items() if code in supplementary.BY_CODE}
+    if values == current and all(getattr(report, name) == text for name, text in texts.items()):
         return  # nothing typed differs from what is stored: no edit to record
     old = {
         **_state(report),
