@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from safevillage.accounts.models import RoleAssignment
 from safevillage.accounts.scoping import prefixes
+from safevillage.incidents.deadlines import overdue_records, reads_overdue
 from safevillage.incidents.escalation import supervisor_panel
 from safevillage.places.models import Place
 
@@ -23,7 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
             RoleAssignment.objects.active().filter(user=request.user).select_related("place").order_by("started_at")
         )
         # Supervisors (district and above): records escalated to them, overdue counts per commune.
-        context["supervisor_panel"] = supervisor_panel(request.user)
+        panel = context["supervisor_panel"] = supervisor_panel(request.user)
+        if panel is None and reads_overdue(request.user):
+            # The commune police: how many of their records are overdue, linked to the list.
+            context["overdue_total"] = overdue_records(request.user).count()
     return render(request, "home.html", context)
 
 

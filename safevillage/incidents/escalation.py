@@ -22,8 +22,14 @@ from django.utils import timezone
 
 from safevillage.accounts.scoping import prefixes
 from safevillage.audit.log import record_event
-from safevillage.incidents.deadlines import MissedDeadline, classify, overdue_by_commune, worst
-from safevillage.incidents.filters import overdue_q
+from safevillage.incidents.deadlines import (
+    MissedDeadline,
+    classify,
+    overdue_by_commune,
+    overdue_q,
+    overdue_records,
+    worst,
+)
 from safevillage.incidents.models import Incident, IncidentQuerySet
 from safevillage.places.codes import under
 from safevillage.places.models import Place
@@ -161,7 +167,8 @@ def supervisor_panel(user: AnyUser, now: datetime.datetime | None = None) -> Sup
         return None
     now = now or timezone.now()
     escalated = escalated_to(user).select_related("category", "village").order_by("escalated_at", "id")
-    counts = overdue_by_commune(Incident.objects.visible_to(user, "incidents.supervise"), now)
+    # The overdue records the user sees in the register: the count the overdue page repeats.
+    counts = overdue_by_commune(overdue_records(user, now), now)
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:PANEL_ROWS]
     communes = Place.objects.in_bulk([code for code, _n in top], field_name="code")
     shown = list(escalated[:PANEL_ROWS])

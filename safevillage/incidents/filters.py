@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Case, IntegerField, OrderBy, Q, Value, When
 from django.db.models.expressions import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safevillage.core.periods import Period, PeriodError
+from safevillage.incidents.deadlines import overdue_q
 from safevillage.incidents.models import OPEN_STATUSES, Channel, IncidentQuerySet, Outcome, Status
 from safevillage.places.codes import under
 from safevillage.policy.models import Category
@@ -103,7 +103,7 @@ def selection_q(params: Mapping[str, str], now: datetime.datetime | None = None)
     outcome    solved, mediated, referred, transferred, unfounded
     channel    a channel
     arrests    ``true``: records with at least one arrest
-    overdue    ``true``: open records past a deadline
+    overdue    ``true``: open records past a deadline (``deadlines.overdue_q``)
     escalated  ``true``, or the level escalated to (0 national, 1 province, 2 district)
     =========  ============================================================================
     """
@@ -204,15 +204,3 @@ def _local_bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]
     start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return start, end
-
-
-def overdue_q(now: datetime.datetime | None = None) -> Q:
-    """Open records past a deadline: not acknowledged in time, no first action in time, or
-    not closed in time. A deadline is missed once ``now`` is strictly after it
-    (``deadlines.classify`` is the same rule for one record in Python)."""
-    now = now or timezone.now()
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)
-        | Q(first_action_at__isnull=True, action_due_at__lt=now)
-        | Q(close_due_at__lt=now)
-    )

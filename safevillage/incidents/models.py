@@ -9,6 +9,7 @@ the same transaction. Nothing is deleted: a record entered in error is *withdraw
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -78,6 +79,12 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
 
     def open(self) -> IncidentQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now: datetime.datetime | None = None) -> IncidentQuerySet:
+        """Records overdue at ``now`` (the product's one rule: ``deadlines.overdue_q``)."""
+        from safevillage.incidents.deadlines import overdue_q
+
+        return self.filter(overdue_q(now))
 
     def counted(self) -> IncidentQuerySet:
         """Records that count in figures: everything but withdrawn ones."""

@@ -140,6 +140,47 @@ def _finish(action: str, report: ResultReport, old: dict[str, Any], by: Any, rea
     )
 
 
+# What the report form carries: the narrative and the supplementary values.
+NARRATIVE = ("achievements", "difficulties", "next_steps")
+
+
+def _write(
+    report: ResultReport, by: User, narrative: Mapping[str, str], supplementary_values: Mapping[str, str]
+) -> None:
+    """Validate the typed narrative and supplementary values and store them in ``report``
+    (locked, editable), with its "report.edit" event. A field the request does not carry
+    keeps its stored value, so a request with none of them changes nothing. Raises
+    FormErrors, leaving the report as it was, when any value is wrong."""
+    errors: dict[str, str] = {}
+    texts = {}
+    for name in NARRATIVE:
+        text = str(narrative[name] if name in narrative else getattr(report, name)).strip()
+        if len(text) > MAX_TEXT:
+            errors[name] = _("Write at most %(limit)d characters.") % {"limit": MAX_TEXT}
+        elif problem := refused_text(text):
+            errors[name] = problem
+        texts[name] = text
+    stored = {code: str(value) for code, value in (report.supplementary or {}).items()}
+    raw = {code: supplementary_values.get(code, stored.get(code, "")) for code in supplementary.BY_CODE}
+    values, value_errors = supplementary.validate(raw)
+    errors.update(value_errors)
+    if errors:
+        raise FormErrors(errors)
+    # Codes that are not fields (older reports' traffic casualties) are not compared.
+    current = {code: value for code, value in (report.supplementary or {}).items() if code in supplementary.BY_CODE}
+    if values == current and all(getattr(report, name) == text for name, text in texts.items()):
+        return  # nothing typed differs from what is stored: no edit to record
+    old = {
+        **_state(report),
+        **{name: getattr(report, name) for name in texts},
+        "supplementary": report.supplementary,
+    }
+    for name, text in texts.items():
+        setattr(report, name, text)
+    report.supplementary = values
+    _finish("report.edit", report, old, by, supplementary=values, **texts)
+
+
 @transaction.atomic
 def save_draft(
     place: Place,
@@ -158,35 +199,24 @@ def save_draft(
     _check_version(report, version)
     if not report.is_editable:
         raise ReportError(_("This report has been sent up; it can be changed only after it is sent back."))
-    errors: dict[str, str] = {}
-    texts = {}
-    for name in ("achievements", "difficulties", "next_steps"):
-        text = str(narrative.get(name, "")).strip()
-        if len(text) > MAX_TEXT:
-            errors[name] = _("Write at most %(limit)d characters.") % {"limit": MAX_TEXT}
-        elif problem := refused_text(text):
-            errors[name] = problem
-        texts[name] = text
-    values, value_errors = supplementary.validate(supplementary_values)
-    errors.update(value_errors)
-    if errors:
-        raise FormErrors(errors)
-    old = {
-        **_state(report),
-        **{name: getattr(report, name) for name in texts},
-        "supplementary": report.supplementary,
-    }
-    for name, text in texts.items():
-        setattr(report, name, text)
-    report.supplementary = values
-    _finish("report.edit", report, old, by, supplementary=values, **texts)
+    _write(report, by, narrative, supplementary_values)
     return report
 
 
 @transaction.atomic
-def submit(place: Place, period: Period, *, by: User, version: int | None = None) -> ResultReport:
-    """The commune sends its report up to the district. The figures are stored as they
-    stand, with the audit chain head."""
+def submit(
+    place: Place,
+    period: Period,
+    *,
+    by: User,
+    version: int | None = None,
+    narrative: Mapping[str, str] | None = None,
+    supplementary_values: Mapping[str, str] | None = None,
+) -> ResultReport:
+    """The commune sends its report up to the district with the narrative and values given
+    (what the officer sees on the screen), saved first as ``save_draft`` saves them: a report
+    is never sent up without what was typed into it. Any error refuses the whole step and
+    nothing is saved. The figures are stored as they stand, with the audit chain head."""
     if place.level != Level.COMMUNE:
         raise ReportError(_("Only a commune submits its report; districts and provinces approve theirs."))
     if not can(by, "reports.submit", place.code):
@@ -196,6 +226,7 @@ def submit(place: Place, period: Period, *, by: User, version: int | None = None
     if not report.is_editable:
         raise ReportError(_("This report has already been submitted."))
     _require_ended(period)
+    _write(report, by, narrative or {}, supplementary_values or {})
     old = _state(report)
     now = timezone.now()
     _snapshot(report, period, now)
@@ -217,9 +248,18 @@ def children_behind(place: Place, period: Period) -> list[Place]:
 
 
 @transaction.atomic
-def approve(place: Place, period: Period, *, by: User, version: int | None = None) -> ResultReport:
-    """A district or province approves its report when all of its children are far enough
-    up; the period's records under the place are then locked."""
+def approve(
+    place: Place,
+    period: Period,
+    *,
+    by: User,
+    version: int | None = None,
+    narrative: Mapping[str, str] | None = None,
+    supplementary_values: Mapping[str, str] | None = None,
+) -> ResultReport:
+    """A district or province approves its report, with the narrative and values given
+    (saved first, as by ``submit``), when all of its children are far enough up; the period's
+    records under the place are then locked."""
     if place.level not in (Level.DISTRICT, Level.PROVINCE):
         raise ReportError(_("Only districts and provinces approve reports."))
     if not can(by, "reports.approve", place.code):
@@ -235,6 +275,7 @@ def approve(place: Place, period: Period, *, by: User, version: int | None = Non
         if place.level == Level.DISTRICT:
             raise ReportError(_("Every commune must submit first. Not yet submitted: %(places)s.") % {"places": names})
         raise ReportError(_("Every district must approve first. Not yet approved: %(places)s.") % {"places": names})
+    _write(report, by, narrative or {}, supplementary_values or {})
     old = _state(report)
     now = timezone.now()
     _snapshot(report, period, now)

@@ -113,13 +113,12 @@ def channel_counts(place_code: str, periods: list[Period]) -> dict[Period, dict[
 
 def overdue_counts(place_code: str, period: Period, now: datetime.datetime) -> dict[int, int]:
     """Open records of the period past a deadline at ``now``, by category: read from the
-    register's open records (few, and indexed by status), with the register list's own rule
-    so that the figure and its link agree."""
-    from safevillage.incidents.filters import overdue_q
+    register's open records (few, and indexed by status), with the product's one rule
+    (``deadlines.overdue_q``) so that the figure, its link and the overdue page agree."""
     from safevillage.incidents.models import Incident
 
-    records = Incident.objects.filter(
-        overdue_q(now), period_month__gte=period.first_month, period_month__lte=period.last_month
+    records = Incident.objects.overdue(now).filter(
+        period_month__gte=period.first_month, period_month__lte=period.last_month
     )
     if place_code:
         records = records.filter(under("place_code", place_code))

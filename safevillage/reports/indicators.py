@@ -65,6 +65,10 @@ class Indicator:
     unit: Unit
     compute: Callable[[Inputs], Value]
     trace: Callable[[Period], Trace | None]
+    # The two counts a share or a change is computed from, as the codes of the indicators
+    # that count them in the same row: (numerator, denominator) for a share, (this period,
+    # the period compared with) for a change. A reader drills down to both lists.
+    parts: tuple[str, str] | None = None
 
     @property
     def name(self) -> str:
@@ -164,6 +168,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.CHANGE,
         lambda i: change(i.current.reported, i.previous.reported),
         _none,
+        parts=("reported", "reported_previous"),
     ),
     Indicator(
         "reported_year_earlier",
@@ -184,6 +189,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.CHANGE,
         lambda i: change(i.current.reported, i.year_earlier.reported),
         _none,
+        parts=("reported", "reported_year_earlier"),
     ),
     Indicator(
         "solved",
@@ -204,6 +210,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.PERCENT,
         lambda i: ratio(i.current.solved, i.current.reported),
         _outcome("solved"),
+        parts=("solved", "reported"),
     ),
     Indicator(
         "solved_closures",
@@ -224,6 +231,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.PERCENT,
         lambda i: ratio(i.closures.solved, i.current.reported),
         _closed_in("solved"),
+        parts=("solved_closures", "reported"),
     ),
     Indicator(
         "mediated",

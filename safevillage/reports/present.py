@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from safevillage.core.periods import Period
 from safevillage.reports.indicators import BY_CODE, Indicator, Unit, display, from_json
-from safevillage.reports.tables import ReportData
+from safevillage.reports.tables import ReportData, figure_link, figure_parts
 
 # Columns of the channel table: the first five indicators.
 CHANNEL_COLUMNS = ("reported", "reported_previous", "change_previous", "reported_year_earlier", "change_year")
@@ -41,6 +41,32 @@ class Line:
 
 
 @dataclass
+class Part:
+    """One of the two counts behind a share or a change, and the link to its records."""
+
+    label: str  # the indicator's name (a share) or the period (a change)
+    figure: str
+    url: str
+
+
+@dataclass
+class Headline:
+    label: str
+    figure: str
+    url: str  # the records the figure counts: a share's numerator, a change's this period
+    unit: str
+    parts: list[Part] = field(default_factory=list)  # a share's (numerator, denominator), a change's two periods
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit == Unit.PERCENT.value and len(self.parts) == 2
+
+    @property
+    def is_change(self) -> bool:
+        return self.unit == Unit.CHANGE.value and len(self.parts) == 2
+
+
+@dataclass
 class Presented:
     place_code: str
     place_name: str
@@ -51,7 +77,7 @@ class Presented:
     lines: list[Line]
     channel_columns: list[Indicator]
     channels: list[Line]
-    headline: list[tuple[str, str, str]]  # (label, figure, link)
+    headline: list[Headline]
     population: str
     generated_at: str
     overdue_included: bool
@@ -107,20 +133,14 @@ def present(data: ReportData) -> Presented:
         )
         for row in data["channels"]
     ]
-    headline = [
-        (
-            _HEADLINE_LABELS[item["code"]]() if item["code"] in _HEADLINE_LABELS else item["code"],
-            display(from_json(item["value"], item["unit"]), Unit(item["unit"])),
-            item.get("link", ""),
-        )
-        for item in data.get("headline", [])
-    ]
+    period, previous, year_earlier = (Period.parse(data[key]) for key in ("period", "previous", "year_earlier"))
+    headline = [_headline(item, data["rows"], (period, previous, year_earlier)) for item in data.get("headline", [])]
     return Presented(
         place_code=data["place"]["code"],
         place_name=_pick(data["place"]),
-        period=Period.parse(data["period"]),
-        previous=Period.parse(data["previous"]),
-        year_earlier=Period.parse(data["year_earlier"]),
+        period=period,
+        previous=previous,
+        year_earlier=year_earlier,
         columns=columns,
         lines=lines,
         channel_columns=[BY_CODE[c] for c in CHANNEL_COLUMNS],
@@ -129,4 +149,26 @@ def present(data: ReportData) -> Presented:
         population=population_text(data.get("population")),
         generated_at=data.get("generated_at", ""),
         overdue_included=bool(data.get("overdue_included")),
+    )
+
+
+def _headline(item: dict[str, Any], rows: list[dict[str, Any]], periods: tuple[Period, Period, Period]) -> Headline:
+    """A headline figure with the links to the records it counts, read from its row: a
+    snapshot stored before headlines carried their parts drills down the same way."""
+    unit = Unit(item["unit"])
+    row = next((r for r in rows if r.get("key") == item.get("row") and "values" in r), None)
+    url, parts = item.get("link", ""), []
+    if row is not None:
+        url = figure_link(row, item["indicator"])
+        period_of = {"reported": periods[0], "reported_previous": periods[1], "reported_year_earlier": periods[2]}
+        for part in figure_parts(row, item["indicator"]):
+            code = part["indicator"]
+            label = period_of[code].label if unit == Unit.CHANGE and code in period_of else BY_CODE[code].name
+            parts.append(Part(str(label), display(from_json(part["value"], Unit.COUNT), Unit.COUNT), part["link"]))
+    return Headline(
+        label=_HEADLINE_LABELS[item["code"]]() if item["code"] in _HEADLINE_LABELS else item["code"],
+        figure=display(from_json(item["value"], unit), unit),
+        url=url,
+        unit=unit.value,
+        parts=parts,
     )

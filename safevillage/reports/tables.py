@@ -27,7 +27,7 @@ from safevillage.reports.figures import (
     overdue_counts,
     population_of,
 )
-from safevillage.reports.indicators import INDICATORS, TRAFFIC_ACCIDENT, Inputs, Unit, as_json, change
+from safevillage.reports.indicators import BY_CODE, INDICATORS, TRAFFIC_ACCIDENT, Inputs, Unit, as_json, change
 from safevillage.reports.models import Basis
 from safevillage.reports.trace import trace_url
 
@@ -208,14 +208,34 @@ HEADLINE = (
 )
 
 
+def figure_parts(row: dict[str, Any], indicator: str) -> list[dict[str, Any]]:
+    """The counts a share or a change of ``row`` is computed from, each with the link to its
+    records: [numerator, denominator] of a share, [this period, period compared with] of a
+    change; empty for a figure that is a count itself."""
+    parts = BY_CODE[indicator].parts if indicator in BY_CODE else None
+    if not parts:
+        return []
+    return [
+        {"indicator": code, "value": row["values"].get(code), "link": row.get("links", {}).get(code, "")}
+        for code in parts
+    ]
+
+
+def figure_link(row: dict[str, Any], indicator: str) -> str:
+    """The records behind one figure: a count's own records, a share's numerator (the 53
+    solved of "96 % solved", not the 55 reported), a change's records of this period (its
+    ``figure_parts`` give both periods)."""
+    link: str = row.get("links", {}).get(indicator, "")
+    if not link and (parts := figure_parts(row, indicator)):
+        link = parts[0]["link"]
+    return link
+
+
 def _headline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for code, filters, indicator, unit in HEADLINE:
         found = next((r for r in rows if r.get("filters") == filters), None)
         if found is not None:
-            links = found["links"]
-            # A count links to the records it sums; a change or share to the period's records.
-            link = links.get(indicator, "") if unit == Unit.COUNT else links.get("reported", "")
             out.append(
                 {
                     "code": code,
@@ -223,7 +243,8 @@ def _headline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "indicator": indicator,
                     "unit": unit.value,
                     "value": found["values"][indicator],
-                    "link": link,
+                    "link": figure_link(found, indicator),
+                    "parts": figure_parts(found, indicator),
                 }
             )
     return out

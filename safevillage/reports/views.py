@@ -102,11 +102,14 @@ def _permissions(request: HttpRequest, target: Target) -> dict[str, bool]:
         return {}
     editable = report is None or report.is_editable
     ended = target.period.has_ended()
+    can_edit = place.level in (1, 2, 3) and editable and can(user, approval.author_permission(place), place.code)
     return {
-        "can_edit": place.level in (1, 2, 3) and editable and can(user, approval.author_permission(place), place.code),
-        "can_submit": place.level == Level.COMMUNE and editable and ended and can(user, "reports.submit", place.code),
-        "can_approve": place.level in (Level.DISTRICT, Level.PROVINCE)
-        and editable
+        "can_edit": can_edit,
+        # Submitting and approving post the report's form (what is typed is sent up with
+        # the step), so they are offered only to those who may write the report.
+        "can_submit": can_edit and place.level == Level.COMMUNE and ended and can(user, "reports.submit", place.code),
+        "can_approve": can_edit
+        and place.level in (Level.DISTRICT, Level.PROVINCE)
         and ended
         and can(user, "reports.approve", place.code),
         "can_accept": place.level == Level.PROVINCE
@@ -139,14 +142,15 @@ def _page(
     supplementary_rows = [
         {
             "field": field,
-            "value": (posted.get(field.code, "") if posted is not None else values.get(field.code, "")),
+            "value": posted[field.code] if posted is not None and field.code in posted else values.get(field.code, ""),
             "below": below.get(field.code, ""),
         }
         for field in FIELDS
     ]
     narrative = {
-        name: (posted.get(name, "") if posted is not None else getattr(report, name, "") if report else "")
-        for name in ("achievements", "difficulties", "next_steps")
+        # What was typed, where the request carried it; else what is stored.
+        name: posted[name] if posted is not None and name in posted else getattr(report, name, "") if report else ""
+        for name in approval.NARRATIVE
     }
     context = {
         "target": target,
@@ -159,6 +163,7 @@ def _page(
         "narrative": narrative,
         "errors": errors or {},
         "error": error,
+        "reason": posted.get("reason", "") if posted is not None else "",
         "deadline": target.period.deadline(),
         # The level above, when the reader may see it.
         "parent_slug": (
@@ -314,7 +319,6 @@ def edit(request: HttpRequest, place: str, period: str) -> HttpResponse:
 _STEPS = {
     "submit": (approval.submit, lambda: _("The report is submitted.")),
     "approve": (approval.approve, lambda: _("The report is approved.")),
-    "accept": (approval.accept, lambda: _("The report is accepted.")),
 }
 
 
@@ -347,16 +351,32 @@ def step(request: HttpRequest, place: str, period: str, action: str) -> HttpResp
                 version=_version(request),
             )
             done = _("The report is sent back.")
+        elif action == "accept":
+            approval.accept(target.place, target.period, by=_user(request), version=_version(request))
+            done = _("The report is accepted.")
         elif action in _STEPS:
             function, message = _STEPS[action]
-            function(target.place, target.period, by=_user(request), version=_version(request))
+            # The submit and approve buttons belong to the report's form: what is on the
+            # screen is saved with the step, in its transaction, never left behind.
+            function(
+                target.place,
+                target.period,
+                by=_user(request),
+                version=_version(request),
+                narrative=request.POST,
+                supplementary_values=request.POST,
+            )
             done = message()
         else:
             raise Http404
     except approval.ReportError as problem:
         target.report = ResultReport.objects.filter(place=target.place, period_id=target.period.id).first()
-        errors = {problem.field: problem.message} if problem.field else {}
-        return _page(request, target, error=problem.message, errors=errors, status=400)
+        if isinstance(problem, approval.FormErrors):
+            errors = problem.errors
+        else:
+            errors = {problem.field: problem.message} if problem.field else {}
+        # Nothing was saved: the page shows again what was typed, with the errors.
+        return _page(request, target, error=problem.message, errors=errors, posted=request.POST, status=400)
     messages.success(request, done)
     return HttpResponseRedirect(reverse("reports:detail", args=[target.slug, target.period.id]))
 

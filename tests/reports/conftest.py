@@ -66,7 +66,8 @@ def build(
     if status == "closed" and closed is None:
         closed = occurred + datetime.timedelta(days=5)
     return Incident(
-        reference=f"T-{village[:4]}-{number:07d}",
+        # The register's own format, so that lists and links of these records render.
+        reference=f"{village[:2]}-{village[:4]}-{occurred.astimezone(PHNOM_PENH).year}-{number:06d}",
         channel=channel,
         category=cat,
         village=_lookup(Place, village),

@@ -316,3 +316,30 @@ def test_a_narrative_or_a_reason_holding_a_control_or_an_override_is_refused(pla
         approval.unapprove(commune, OCTOBER, by=vannak, reason="Figures\u2066 wrong")
     assert refused.value.field == "reason" and "U+2066" in refused.value.message
     assert _status("140305") == ReportStatus.SUBMITTED
+
+
+def test_a_submit_that_carries_nothing_new_records_no_edit_and_keeps_older_values(places, policy, sokha):
+    """An older report holds traffic casualties typed before records carried them: a submit
+    with the same narrative and values changes nothing stored and records no edit."""
+    approval.save_draft(
+        places["140305"], OCTOBER, by=sokha, narrative={"achievements": "Forums"}, supplementary_values={"patrols": "3"}
+    )
+    ResultReport.objects.filter(place_code="140305").update(supplementary={"patrols": 3, "traffic_deaths": 2})
+    report = approval.submit(
+        places["140305"], OCTOBER, by=sokha, narrative={"achievements": "Forums"}, supplementary_values={"patrols": "3"}
+    )
+    assert report.supplementary == {"patrols": 3, "traffic_deaths": 2} and report.achievements == "Forums"
+    assert _actions("140305") == ["report.edit", "report.submit"]
+
+
+def test_a_submit_with_a_wrong_value_leaves_the_report_a_draft(places, policy, sokha):
+    with pytest.raises(approval.FormErrors) as refused:
+        approval.submit(
+            places["140305"],
+            OCTOBER,
+            by=sokha,
+            narrative={"achievements": "Forums"},
+            supplementary_values={"patrols": "x"},
+        )
+    assert set(refused.value.errors) == {"patrols"}
+    assert _status("140305") in ("none", ReportStatus.DRAFT) and _actions("140305") == []

@@ -31,8 +31,8 @@ def test_the_commune_officer_sees_the_report_with_links_to_the_records(client, s
     links = re.findall(r'href="(/incidents/\?[^"]+)"', page)
     assert links and all("place=140305" in link for link in links)
     assert any("period=202510" in link and "status=counted" in link for link in links)
-    assert 'action="/reports/140305/202510/submit/"' in page
-    assert 'action="/reports/140305/202510/approve/"' not in page
+    assert 'formaction="/reports/140305/202510/submit/"' in page
+    assert "/reports/140305/202510/approve/" not in page
     for fmt in ("xlsx", "pdf", "csv", "json"):
         assert f"/reports/140305/202510/report.{fmt}" in page
 
@@ -81,7 +81,7 @@ def test_submitting_from_the_page(client, sokha, october):
     report = ResultReport.objects.get(place_code="140305", period_id="202510")
     assert report.status == ReportStatus.SUBMITTED and report.snapshot
     page = client.get(REPORT).content.decode()
-    assert 'action="/reports/140305/202510/submit/"' not in page
+    assert "/reports/140305/202510/submit/" not in page
     assert "?live=1" in page
 
 
@@ -103,7 +103,7 @@ def test_saving_bad_values_shows_the_errors_and_saves_nothing(client, sokha, oct
 def test_the_district_approves_from_its_page_once_the_communes_have_submitted(client, sokha, dara, vannak, october):
     client.force_login(vannak)
     page = client.get("/reports/1403/202510/").content.decode()
-    assert 'action="/reports/1403/202510/approve/"' in page
+    assert 'formaction="/reports/1403/202510/approve/"' in page
     refused = client.post("/reports/1403/202510/approve/")
     assert refused.status_code == 400 and "140305" in refused.content.decode()
     for officer, code in ((sokha, "140305"), (dara, "140306")):
@@ -167,3 +167,85 @@ def test_the_level_above_is_linked_only_for_those_who_may_see_it(client, sokha, 
     assert 'href="/reports/1403/202510/"' in client.get(REPORT).content.decode()
     client.force_login(sokha)
     assert 'href="/reports/1403/202510/"' not in client.get(REPORT).content.decode()
+
+
+TYPED = {
+    "achievements": "Two forums held in Kansoam Ak",
+    "difficulties": "Flooded roads in October",
+    "next_steps": "",
+    "patrols": "12",
+    "forums_held": "2",
+}
+
+
+def test_the_submit_button_belongs_to_the_form_of_the_narrative_and_values(client, sokha, october):
+    client.force_login(sokha)
+    page = client.get(REPORT).content.decode()
+    form = re.search(r'<form id="report-form"[^>]*action="([^"]+)"', page)
+    assert form and form.group(1) == f"{REPORT}edit/"
+    assert re.search(r'<button[^>]*form="report-form"[^>]*formaction="/reports/140305/202510/submit/"', page)
+
+
+def test_submitting_straight_after_typing_keeps_the_text(client, sokha, october):
+    """The officer types the narrative and a figure and presses "Submit" without "Save":
+    the report goes up with what was typed, and both steps are in the audit log."""
+    client.force_login(sokha)
+    response = client.post(f"{REPORT}submit/", {"version": "", **TYPED})
+    assert response.status_code == 302
+    report = ResultReport.objects.get(place_code="140305", period_id="202510")
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.achievements == TYPED["achievements"] and report.difficulties == TYPED["difficulties"]
+    assert report.supplementary == {"patrols": 12, "forums_held": 2}
+    assert report.snapshot["supplementary"] == {"patrols": 12, "forums_held": 2}
+    events = list(AuditEvent.objects.filter(action__startswith="report.").order_by("id"))
+    assert [e.action for e in events] == ["report.edit", "report.submit"]
+    assert events[0].new["achievements"] == TYPED["achievements"]
+    page = client.get(REPORT).content.decode()
+    assert TYPED["achievements"] in page and TYPED["difficulties"] in page
+
+
+def test_a_submit_with_a_wrong_value_submits_nothing_and_shows_what_was_typed(client, sokha, october):
+    client.force_login(sokha)
+    response = client.post(f"{REPORT}submit/", {**TYPED, "forum_participants_women": "9"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_forum_participants_women"' in page and 'aria-invalid="true"' in page
+    assert TYPED["achievements"] in page and TYPED["difficulties"] in page and 'value="12"' in page
+    # Still editable and submittable: nothing was saved or sent up.
+    assert 'formaction="/reports/140305/202510/submit/"' in page
+    report = ResultReport.objects.filter(place_code="140305").first()
+    assert report is None or (report.status == ReportStatus.DRAFT and report.achievements == "")
+    assert not AuditEvent.objects.filter(action__startswith="report.").exists()
+
+
+def test_a_refused_submit_keeps_the_typed_text_on_the_page(client, sokha, october):
+    """Someone saved meanwhile (another version): the step is refused, the text stays."""
+    client.force_login(sokha)
+    assert client.post(f"{REPORT}edit/", {"achievements": "First draft"}).status_code == 302
+    response = client.post(f"{REPORT}submit/", {**TYPED, "version": "999"})
+    assert response.status_code == 400
+    assert TYPED["achievements"] in response.content.decode()
+    report = ResultReport.objects.get(place_code="140305")
+    assert report.status == ReportStatus.DRAFT and report.achievements == "First draft"
+
+
+def test_submitting_with_what_was_saved_records_no_empty_edit(client, sokha, october):
+    client.force_login(sokha)
+    assert client.post(f"{REPORT}edit/", TYPED).status_code == 302
+    version = ResultReport.objects.get().version
+    assert client.post(f"{REPORT}submit/", {**TYPED, "version": str(version)}).status_code == 302
+    actions = list(AuditEvent.objects.filter(action__startswith="report.").values_list("action", flat=True))
+    assert actions == ["report.edit", "report.submit"]
+    assert ResultReport.objects.get().achievements == TYPED["achievements"]
+
+
+def test_the_district_approves_with_the_narrative_it_typed(client, sokha, dara, vannak, october):
+    for officer, code in ((sokha, "140305"), (dara, "140306")):
+        client.force_login(officer)
+        assert client.post(f"/reports/{code}/202510/submit/").status_code == 302
+    client.force_login(vannak)
+    response = client.post("/reports/1403/202510/approve/", {"achievements": "All communes reported", "patrols": "30"})
+    assert response.status_code == 302
+    report = ResultReport.objects.get(place_code="1403")
+    assert report.status == ReportStatus.APPROVED and report.achievements == "All communes reported"
+    assert report.supplementary == {"patrols": 30}

@@ -21,7 +21,7 @@ from safevillage.accounts.scoping import can, prefix_filter, prefixes
 from safevillage.audit.log import record_event
 from safevillage.core.paging import IdsFirst
 from safevillage.incidents import exports
-from safevillage.incidents.deadlines import classify, overdue_by_commune
+from safevillage.incidents.deadlines import classify, overdue_by_commune, overdue_records, reads_overdue
 from safevillage.incidents.filters import FILTER_PARAMS, MAX_QUERY_LENGTH, filter_incidents
 from safevillage.incidents.models import Channel, Incident, Status
 from safevillage.places.codes import under
@@ -107,7 +107,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "channels": Channel.choices,
         "page_size": page_size,
         "max_query_length": MAX_QUERY_LENGTH,
-        "can_see_overdue": _overdue_scope(request.user) is not None,
+        "can_see_overdue": reads_overdue(request.user),
     }
     if getattr(request, "htmx", False):
         # htmx does not swap a 4xx response: the partial carries the errors with a 200.
@@ -160,26 +160,16 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-def _overdue_scope(user: AnyUser) -> Q | None:
-    """Who reads the overdue list: supervisors (district and above) for their area, and
-    the commune police for their own commune; None for everyone else."""
-    if not (can(user, "incidents.supervise") or can(user, "incidents.investigate")):
-        return None
-    return prefix_filter(user, "incidents.supervise", "place_code") | prefix_filter(
-        user, "incidents.investigate", "place_code"
-    )
-
-
 @login_required
 @require_GET
 def overdue_list(request: HttpRequest) -> HttpResponse:
-    scope = _overdue_scope(request.user)
-    if scope is None:
+    """The overdue records the reader sees, by commune: the register's "overdue only"
+    selection, for supervisors and the commune police (``deadlines.reads_overdue``)."""
+    if not reads_overdue(request.user):
         raise Http404
     now = timezone.now()
     place = request.GET.get("place", "").strip()[:8]
-    visible = Incident.objects.visible_to(request.user).filter(scope)
-    result = filter_incidents(visible, {"place": place, "overdue": "1"}, now)
+    result = filter_incidents(overdue_records(request.user, now), {"place": place, "overdue": "1"}, now)
     counts = overdue_by_commune(result.queryset, now)
     communes = Place.objects.in_bulk(list(counts), field_name="code")
     incidents = result.queryset.select_related("category", "village").order_by("place_code", "reported_at", "id")
