@@ -50,7 +50,7 @@ import hashlib
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -429,7 +429,8 @@ def _restore_postgresql(backup: Path, db: dict[str, Any], manifest: Manifest) ->
             previous = _free_name(cursor, f"{_shortened(live)}_pre_restore_{now}") if like is not None else None
             _swap_postgresql(cursor, live, scratch, previous)
     except BaseException:
-        with _server_cursor(db) as cursor:
+        # Best effort: the reason the restore stopped matters more than a scratch database left.
+        with suppress(DatabaseError), _server_cursor(db) as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {_identifier(scratch)} WITH (FORCE)")
         raise
     return verify_live(db, manifest, previous=previous, notes=notes)
