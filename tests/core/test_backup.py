@@ -565,6 +565,12 @@ def test_a_postgresql_restore_keeps_the_database_it_replaced(register, make_user
     live = restored_from(backup(tmp_path / "after.bak"), tmp_path / "after.bak", target)
 
     kept_before = scratch_databases()
+    name = target.rsplit("/", 1)[1]
+    with connection._nodb_cursor() as cursor:
+        # Who may connect, and a setting made on the database, as an operator might have.
+        cursor.execute(f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC')
+        cursor.execute(f'GRANT CONNECT ON DATABASE "{name}" TO PUBLIC')
+        cursor.execute(f"ALTER DATABASE \"{name}\" SET work_mem = '8MB'")
 
     report = restore(tmp_path / "before.bak", target)
 
@@ -573,3 +579,13 @@ def test_a_postgresql_restore_keeps_the_database_it_replaced(register, make_user
     assert f"kept as {kept}" in report
     assert fingerprint(pg_url(kept)) == live
     assert contents(target)[:3] == (14, 2, 3)
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT datname, datacl::text, pg_get_userbyid(datdba) FROM pg_database WHERE datname IN (%s, %s)",
+            [name, kept],
+        )
+        databases = {row[0]: row[1:] for row in cursor.fetchall()}
+    assert databases[name] == databases[kept]
+    acl = databases[name][0]
+    assert acl.startswith("{=c/") or ",=c/" in acl  # PUBLIC may connect, and no longer create temporary tables
+    assert "not carried over to the restored database: work_mem=8MB" in report
