@@ -295,7 +295,12 @@ def _restore_sqlite(backup: Path, db: dict[str, Any], manifest: Manifest) -> Res
         raise BackupError(_("no directory %(path)s for the SQLite database") % {"path": live.parent})
     # Beside the live database: same file system, so the final rename (when there is no live
     # database yet) is atomic, and no other directory needs room for a second copy.
-    candidate = private_temp(live.parent, live.name)
+    try:
+        candidate = private_temp(live.parent, live.name)
+    except OSError as exc:
+        raise RestoreRefused(
+            _("the backup could not be copied beside the database (%(error)s)") % {"error": exc}
+        ) from None
     try:
         refuse_other_checksum(_copy_hashing(backup, candidate), manifest)
         _refuse_unsound_sqlite(candidate)
@@ -304,6 +309,11 @@ def _restore_sqlite(backup: Path, db: dict[str, Any], manifest: Manifest) -> Res
         # What goes live is byte for byte what was proven.
         refuse_other_checksum(file_sha256(candidate), manifest)
         _swap_sqlite(candidate, live)
+    except OSError as exc:
+        # A full disk while copying, say: the live database has not been written.
+        raise RestoreRefused(
+            _("the backup could not be copied beside the database (%(error)s)") % {"error": exc}
+        ) from None
     finally:
         candidate.unlink(missing_ok=True)
     return verify_live(db, manifest)

@@ -470,6 +470,28 @@ def test_a_bad_backup_with_a_matching_manifest_is_refused_and_the_live_database_
         assert [name for name in scratch_databases() if "_restoring_" in name] == []
 
 
+def test_a_full_disk_while_copying_the_backup_leaves_the_live_database_as_it_was(
+    register, make_user, tmp_path, target, monkeypatch
+):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL restores into a scratch database on the server")
+    backup(tmp_path / "before.bak")
+    later_work(register, make_user)
+    live = restored_from(backup(tmp_path / "after.bak"), tmp_path / "after.bak", target)
+
+    def full_disk(source: Path, target: Path) -> str:
+        target.write_bytes(source.read_bytes()[:4096])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("safevillage.core.restore._copy_hashing", full_disk)
+
+    with pytest.raises(CommandError, match=r"could not be copied beside the database .*No space left"):
+        restore(tmp_path / "before.bak", target)
+
+    assert fingerprint(target) == live
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
 def test_an_empty_backup_is_not_restored_into_a_database_that_does_not_exist_yet(register, tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only: a PostgreSQL database is created before it is restored into")
