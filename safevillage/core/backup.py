@@ -3,8 +3,9 @@
 A backup is one file plus a manifest beside it (``<file>.manifest.json``) that records what the
 database held at the instant of the backup: the row count of every model table, the audit
 chain head (seq, hash) and the SHA-256 of the backup file. A restore is accepted only when the
-file still has that checksum, and is reported good only when the restored database has the
-same row counts, the same chain head, and a chain that verifies end to end.
+file still has that checksum and the database in it has the same row counts, the same chain
+head, and a chain that verifies end to end; ``safevillage.core.restore`` tells how it proves
+all that before it replaces anything.
 
 SQLite is copied with SQLite's online backup API (``sqlite3.Connection.backup``), which reads
 one consistent snapshot while the server keeps writing; copying the file instead could catch
@@ -41,6 +42,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import load_backend
+from django.utils.translation import gettext as _
 
 from safevillage.audit.log import current_head
 from safevillage.audit.models import AuditEvent, ChainHead
@@ -108,7 +110,10 @@ class Manifest:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
         if data.get("format") != MANIFEST_FORMAT:
-            raise BackupError(f"unknown manifest format {data.get('format')!r} (expected {MANIFEST_FORMAT})")
+            raise BackupError(
+                _("the manifest has an unknown format %(found)r (expected %(expected)d)")
+                % {"found": data.get("format"), "expected": MANIFEST_FORMAT}
+            )
         try:
             head = data["audit_head"]
             return cls(
@@ -123,7 +128,7 @@ class Manifest:
                 tool=str(data.get("tool", "")),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise BackupError(f"the manifest is incomplete or malformed ({exc!r})") from None
+            raise BackupError(_("the manifest is incomplete or malformed (%(error)r)") % {"error": exc}) from None
 
 
 @dataclass(frozen=True)
@@ -134,54 +139,6 @@ class Snapshot:
     tables_missing: list[str]
     audit_head: tuple[int, str] | None
     chain: Verdict | None = None
-
-
-@dataclass(frozen=True)
-class RestoreReport:
-    manifest: Manifest
-    found: Snapshot
-
-    def table_differences(self) -> list[tuple[str, int, int | None]]:
-        """(table, rows in the backup, rows now or None if the table is missing) that differ."""
-        return [
-            (name, expected, self.found.tables.get(name))
-            for name, expected in sorted(self.manifest.tables.items())
-            if self.found.tables.get(name) != expected
-        ]
-
-    @property
-    def head_matches(self) -> bool:
-        return self.found.audit_head == self.manifest.audit_head
-
-    @property
-    def ok(self) -> bool:
-        chain_ok = self.found.chain is not None and self.found.chain.intact
-        return not self.table_differences() and self.head_matches and chain_ok
-
-    def lines(self) -> list[str]:
-        """A plain-text verification report for the operator."""
-        out = [f"backup {self.manifest.backup_file} ({self.manifest.engine}, taken {self.manifest.created_at})"]
-        for name, expected in sorted(self.manifest.tables.items()):
-            now = self.found.tables.get(name)
-            mark = "ok  " if now == expected else "DIFF"
-            out.append(f"  {mark} {name}: {expected} in backup, {'missing' if now is None else now} restored")
-        out.append(
-            f"  {'ok  ' if self.head_matches else 'DIFF'} audit chain head: "
-            f"{_head_text(self.manifest.audit_head)} in backup, {_head_text(self.found.audit_head)} restored"
-        )
-        chain = self.found.chain
-        if chain is None:
-            out.append("  DIFF audit chain: not verified")
-        elif chain.intact:
-            out.append(f"  ok   audit chain: intact, {chain.events} events")
-        else:
-            out.append(f"  DIFF audit chain: broken at #{chain.broken_at}: {chain.problem}")
-        out.append("restore verified: the database matches the backup" if self.ok else "RESTORE DIFFERS FROM BACKUP")
-        return out
-
-
-def _head_text(head: tuple[int, str] | None) -> str:
-    return f"#{head[0]} {head[1]}" if head else "none"
 
 
 # --- Which database ----------------------------------------------------------------------
@@ -199,7 +156,9 @@ def engine_of(db: dict[str, Any]) -> str:
     try:
         return _ENGINES[db["ENGINE"]]
     except KeyError:
-        raise BackupError(f"backups support SQLite and PostgreSQL, not {db.get('ENGINE')!r}") from None
+        raise BackupError(
+            _("backups support SQLite and PostgreSQL, not %(engine)r") % {"engine": db.get("ENGINE")}
+        ) from None
 
 
 @contextmanager
@@ -247,6 +206,32 @@ def inspect_database(connection: BaseDatabaseWrapper, tables: list[str], *, chec
     return Snapshot(counts, missing, head, verify_chain() if check_chain and has_log else None)
 
 
+def database_digest(db: dict[str, Any]) -> str:
+    """A SHA-256 of every table's columns and rows, in a fixed order: two databases with the
+    same digest hold the same data. It shows that a refused restore left a database as it was
+    (a file's checksum would not do on PostgreSQL, nor on SQLite while a ``-wal`` file holds
+    part of the data)."""
+    digest = hashlib.sha256()
+    with django_connected_to(db) as connection, connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names()):
+            columns = [column.name for column in connection.introspection.get_table_description(cursor, table)]
+            digest.update(f"{table}({','.join(columns)})\n".encode())
+            quoted = connection.ops.quote_name(table)
+            if connection.vendor == "postgresql":
+                # Hashed by the server, in the order of each row's text form.
+                cursor.execute(
+                    f"SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {quoted} t"  # noqa: S608  # nosec B608
+                )
+                digest.update(repr(cursor.fetchone()).encode())
+            else:
+                order = ", ".join(str(n) for n in range(1, len(columns) + 1))
+                cursor.execute(f"SELECT * FROM {quoted} ORDER BY {order}")  # noqa: S608  # nosec B608
+                while rows := cursor.fetchmany(2000):
+                    for row in rows:
+                        digest.update(repr(row).encode() + b"\n")
+    return digest.hexdigest()
+
+
 # --- Files ---------------------------------------------------------------------------------
 
 
@@ -267,7 +252,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _private_temp(directory: Path, name: str) -> Path:
+def private_temp(directory: Path, name: str) -> Path:
     """An empty file only the owner can read (backups hold personal data), in ``directory`` so
     that the final rename stays on one file system and is atomic."""
     fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=directory)
@@ -275,7 +260,7 @@ def _private_temp(directory: Path, name: str) -> Path:
     return Path(temp)
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -286,25 +271,36 @@ def _fsync(path: Path) -> None:
 def read_manifest(backup: Path) -> Manifest:
     path = manifest_path(backup)
     if not backup.is_file():
-        raise BackupError(f"no backup file at {backup}")
+        raise BackupError(_("no backup file at %(path)s") % {"path": backup})
     if not path.is_file():
-        raise BackupError(f"no manifest beside the backup (expected {path}); a backup without one is not restored")
+        raise BackupError(
+            _("no manifest beside the backup (expected %(path)s); a backup without one is not restored")
+            % {"path": path}
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BackupError(f"the manifest {path} cannot be read ({exc})") from None
+        raise BackupError(
+            _("the manifest %(path)s cannot be read (%(error)s)") % {"path": path, "error": exc}
+        ) from None
     if not isinstance(data, dict):
-        raise BackupError(f"the manifest {path} is not a JSON object")
+        raise BackupError(_("the manifest %(path)s is not a JSON object") % {"path": path})
     return Manifest.from_dict(data)
 
 
 def check_backup_file(backup: Path, manifest: Manifest) -> None:
     """Refuse a backup whose bytes are not the ones the manifest was written for."""
-    actual = file_sha256(backup)
+    refuse_other_checksum(file_sha256(backup), manifest)
+
+
+def refuse_other_checksum(actual: str, manifest: Manifest) -> None:
     if actual != manifest.sha256:
         raise BackupError(
-            f"the backup's SHA-256 is {actual} but its manifest says {manifest.sha256}: "
-            "the file is damaged or not the one the manifest describes; nothing was restored"
+            _(
+                "the backup's SHA-256 is %(actual)s but its manifest says %(expected)s: "
+                "the file is damaged or not the one the manifest describes"
+            )
+            % {"actual": actual, "expected": manifest.sha256}
         )
 
 
@@ -321,9 +317,9 @@ def create_backup(db: dict[str, Any], output: Path) -> tuple[Path, Manifest]:
     temps: list[Path] = []
     try:
         output.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp = _private_temp(output.parent, output.name)
+        temp = private_temp(output.parent, output.name)
         temps.append(temp)
-        temp_manifest = _private_temp(output.parent, final_manifest.name)
+        temp_manifest = private_temp(output.parent, final_manifest.name)
         temps.append(temp_manifest)
         try:
             if engine == "sqlite":
@@ -332,7 +328,7 @@ def create_backup(db: dict[str, Any], output: Path) -> tuple[Path, Manifest]:
                 snapshot, tool = _backup_postgresql(db, temp)
         except (sqlite3.Error, DatabaseError) as exc:
             raise BackupError(f"the database could not be read: {exc}") from exc
-        _fsync(temp)
+        fsync_path(temp)
         manifest = Manifest(
             engine=engine,
             created_at=datetime.datetime.now(datetime.UTC).isoformat().replace("+00:00", "Z"),
@@ -345,14 +341,14 @@ def create_backup(db: dict[str, Any], output: Path) -> tuple[Path, Manifest]:
             tool=tool,
         )
         temp_manifest.write_text(json.dumps(manifest.as_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        _fsync(temp_manifest)
+        fsync_path(temp_manifest)
         temp.replace(output)
         try:
             temp_manifest.replace(final_manifest)
         except OSError:
             output.unlink(missing_ok=True)  # a backup without its manifest would be refused anyway
             raise
-        _fsync(output.parent)
+        fsync_path(output.parent)
     except OSError as exc:
         raise BackupError(f"the backup could not be written: {exc}") from exc
     finally:
@@ -398,14 +394,14 @@ def libpq_environment(db: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-def _postgresql_tool(name: str) -> str:
+def postgresql_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         raise BackupError(f"{name} is not installed (Debian: apt-get install postgresql-client)")
     return path
 
 
-def _run(command: list[str], env: dict[str, str]) -> str:
+def run_tool(command: list[str], env: dict[str, str]) -> str:
     # Arguments are a list run without a shell, and carry no secret (see libpq_environment).
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
     if result.returncode != 0:
@@ -414,9 +410,9 @@ def _run(command: list[str], env: dict[str, str]) -> str:
 
 
 def _backup_postgresql(db: dict[str, Any], temp: Path) -> tuple[Snapshot, str]:
-    pg_dump = _postgresql_tool("pg_dump")
+    pg_dump = postgresql_tool("pg_dump")
     env = libpq_environment(db)
-    version = _run([pg_dump, "--version"], env).strip()
+    version = run_tool([pg_dump, "--version"], env).strip()
     with django_connected_to(db) as connection, transaction.atomic():
         with connection.cursor() as cursor:
             # A snapshot that pg_dump adopts: the counts below and the dump see one same state.
@@ -424,7 +420,7 @@ def _backup_postgresql(db: dict[str, Any], temp: Path) -> tuple[Snapshot, str]:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot_id = cursor.fetchone()[0]
         snapshot = inspect_database(connection, model_tables(), check_chain=False)
-        _run(
+        run_tool(
             [
                 pg_dump,
                 "--format=custom",
@@ -436,71 +432,3 @@ def _backup_postgresql(db: dict[str, Any], temp: Path) -> tuple[Snapshot, str]:
             env,
         )
     return snapshot, version
-
-
-# --- Restore -------------------------------------------------------------------------------
-
-
-def restore_backup(backup: Path, db: dict[str, Any]) -> RestoreReport:
-    """Check the backup against its manifest, restore it into ``db`` and verify the result.
-
-    The server must be stopped (or at least not writing): a restore replaces the whole
-    database, and whatever is written meanwhile is lost or makes the verification fail."""
-    manifest = read_manifest(backup)
-    engine = engine_of(db)
-    if manifest.engine != engine:
-        raise BackupError(f"this is a {manifest.engine} backup; the target database is {engine}")
-    check_backup_file(backup, manifest)
-    if engine == "sqlite":
-        _restore_sqlite(backup, db)
-    else:
-        _restore_postgresql(backup, db)
-    return verify_restored(db, manifest)
-
-
-def verify_restored(db: dict[str, Any], manifest: Manifest) -> RestoreReport:
-    with django_connected_to(db) as connection:
-        found = inspect_database(connection, sorted(manifest.tables), check_chain=True)
-    return RestoreReport(manifest, found)
-
-
-def _restore_sqlite(backup: Path, db: dict[str, Any]) -> None:
-    target_path = Path(str(db["NAME"]))
-    if not target_path.parent.is_dir():
-        raise BackupError(f"no directory {target_path.parent} for the SQLite database")
-    if not target_path.exists():
-        # A new database file is created private, like the backup it comes from.
-        os.close(os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    # Read-only: a restore must never change the backup it reads.
-    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-    target = sqlite3.connect(target_path, timeout=30)
-    try:
-        status = source.execute("PRAGMA quick_check").fetchone()[0]
-        if status != "ok":
-            raise BackupError(f"the backup fails SQLite's quick_check: {status}; nothing was restored")
-        # The backup API writes the target in one transaction: it is replaced whole or not at all.
-        source.backup(target)
-    except sqlite3.Error as exc:
-        raise BackupError(f"SQLite could not restore into {target_path}: {exc}") from None
-    finally:
-        target.close()
-        source.close()
-
-
-def _restore_postgresql(backup: Path, db: dict[str, Any]) -> None:
-    pg_restore = _postgresql_tool("pg_restore")
-    _run(
-        [
-            pg_restore,
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            # All or nothing: on any error the target keeps what it had.
-            "--single-transaction",
-            "--exit-on-error",
-            "--no-password",
-            f"--dbname={db['NAME']}",
-            str(backup),
-        ],
-        libpq_environment(db),
-    )
