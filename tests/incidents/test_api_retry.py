@@ -129,3 +129,35 @@ def test_a_malformed_request_id_is_a_400(key, record, sokha):
     response = send(sokha, incident, "acknowledge", {"version": incident.version}, key)
     assert response.status_code == 400
     assert Incident.objects.get(pk=incident.pk).status == "received"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("key", [None, "ack-at-once"], ids=["same version and body", "same request id"])
+def test_three_copies_sent_at_once_are_one_acknowledgement_and_three_identical_answers(key, make_incident, sokha):
+    import threading
+
+    from django.db import connection
+
+    incident = make_incident(sokha)
+    barrier = threading.Barrier(3)
+    answers: list[tuple[int, Any]] = []
+    lock = threading.Lock()
+
+    def copy() -> None:
+        try:
+            barrier.wait(timeout=30)
+            response = send(sokha, incident, "acknowledge", {"version": incident.version}, key)
+            with lock:
+                answers.append((response.status_code, response.json()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=copy) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert [status for status, _ in answers] == [200, 200, 200]
+    assert all(body == answers[0][1] for _, body in answers)
+    assert events(incident, "acknowledge") == 1
+    assert verify_chain().intact
