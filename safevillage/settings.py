@@ -210,6 +210,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "safevillage.api.openapi_hooks.document_sign_in_required",
+        "safevillage.api.openapi_hooks.document_bad_page",
     ],
     # The register's choice sets, named once: other serializers have fields called status, kind, unit, channel.
     "ENUM_NAME_OVERRIDES": {

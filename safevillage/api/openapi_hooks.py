@@ -25,3 +25,18 @@ def document_sign_in_required(result: dict[str, Any], **kwargs: Any) -> dict[str
                 "401", {"description": "Not signed in, or the token is invalid or revoked."}
             )
     return result
+
+
+def document_bad_page(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Document the 400 of every paginated list: ``limit`` or ``offset`` that is not a whole
+    number, or is given twice (api.pagination), like the 401 a property of the settings."""
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in _METHODS:
+                continue
+            names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+            if {"limit", "offset"} <= names:
+                operation.setdefault("responses", {}).setdefault(
+                    "400", {"description": "A limit or offset that is not a whole number, or given twice."}
+                )
+    return result
