@@ -237,6 +237,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The 400 of every paginated list, documented once (api/openapi_hooks.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "safevillage.api.openapi_hooks.document_bad_page",
+    ],
     # The register's choice sets, named once: other serializers have fields called status, kind, unit, channel.
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": "safevillage.incidents.models.Status",

@@ -262,10 +262,24 @@ class IncidentOutput(CheckedTextModelSerializer[Incident]):
     )
     people = PersonOutput(many=True, read_only=True)
     items = ItemOutput(source="seized_items", many=True, read_only=True)
+    # What the record does not have is said the way the input says it, so that a generated
+    # client reads back what it sends: a reference it lacks (no device uuid, nobody assigned)
+    # is null; a choice not made yet (open records have no outcome) is "", declared in the enum.
     assigned_to: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The username of the officer; null if none."),
     )
-    uuid = serializers.UUIDField(source="client_uuid", read_only=True)
+    uuid = serializers.UUIDField(
+        source="client_uuid",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The device's identifier of the submission; null for a record not sent by a device."),
+    )
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+    clearance = serializers.ChoiceField(choices=Clearance.choices, allow_blank=True, read_only=True)
+    exceptional_reason = serializers.ChoiceField(choices=ExceptionalReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Incident

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from safevillage.api.errors import problem_response
+from safevillage.api.patterns import PARENT_CODE_PATTERN
 from safevillage.core.text import CheckedTextModelSerializer
 from safevillage.places.models import Place
 
@@ -66,11 +66,19 @@ def _parameter(params: Any, name: str) -> str | None:
     list=extend_schema(
         parameters=[
             OpenApiParameter(
-                "parent", OpenApiTypes.STR, description="Code of the parent place (2, 4 or 6 digits): its children only"
+                "parent",
+                {"type": "string", "pattern": PARENT_CODE_PATTERN},
+                description="Code of the parent place (2, 4 or 6 digits): its children only",
             ),
-            OpenApiParameter("level", OpenApiTypes.INT, description="1 province, 2 district, 3 commune, 4 village"),
             OpenApiParameter(
-                "q", OpenApiTypes.STR, description="Search by code or by name in Khmer or Latin (best first)"
+                "level",
+                {"type": "integer", "enum": [1, 2, 3, 4]},
+                description="1 province, 2 district, 3 commune, 4 village",
+            ),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                description="Search by code or by name in Khmer or Latin (best first)",
             ),
         ],
         responses={

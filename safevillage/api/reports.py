@@ -5,6 +5,7 @@ malformed period."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safevillage.api.errors import problem_response
+from safevillage.api.patterns import REPORT_PERIOD_PATTERN, REPORT_PLACE_PATTERN
 from safevillage.core.periods import Period, PeriodError
 from safevillage.core.text import CheckedTextSerializer
 from safevillage.reports.indicators import INDICATORS
@@ -65,6 +67,14 @@ class ReportSerializer(CheckedTextSerializer):
     supplementary = serializers.DictField(child=serializers.IntegerField())
 
 
+def _live(request: Request) -> bool:
+    """``live``: true or 1, false or 0, or absent; anything else is a 400 rather than a silent no."""
+    value = request.query_params.get("live", "false").strip().lower()
+    if value not in ("true", "1", "false", "0", ""):
+        raise ValidationError({"live": [_("Use live=true or live=false.")]})
+    return value in ("true", "1")
+
+
 class ReportView(APIView):
     """The figures of the result report of a place (NCDD code, or KH for the whole country)
     and a period, with every indicator's definition. A report that has been sent up returns
@@ -73,15 +83,23 @@ class ReportView(APIView):
     @extend_schema(
         operation_id="reports_retrieve",
         parameters=[
-            OpenApiParameter("place_code", OpenApiTypes.STR, OpenApiParameter.PATH, description="NCDD code or KH"),
             OpenApiParameter(
-                "period", OpenApiTypes.STR, OpenApiParameter.PATH, description="202601, 2026Q1, 2026S1, 2026"
+                "place_code",
+                {"type": "string", "pattern": REPORT_PLACE_PATTERN},
+                OpenApiParameter.PATH,
+                description="NCDD code (2, 4, 6 or 8 digits) or KH",
+            ),
+            OpenApiParameter(
+                "period",
+                {"type": "string", "pattern": REPORT_PERIOD_PATTERN},
+                OpenApiParameter.PATH,
+                description="202601, 2026Q1, 2026S1, 2026",
             ),
             OpenApiParameter("live", OpenApiTypes.BOOL, description="Figures as they stand now, even when sent up"),
         ],
         responses={
             200: ReportSerializer,
-            400: problem_response("The period is not a DHIS2 period identifier."),
+            400: problem_response("The period is not a DHIS2 period identifier, or live is not a boolean."),
             404: problem_response("No such place, or not in your jurisdiction."),
         },
     )
@@ -97,7 +115,7 @@ class ReportView(APIView):
             target = resolve(request.user, place_code, period)
         except BadPeriod as error:
             raise ValidationError({"period": [error.message]}) from None
-        live = request.query_params.get("live") in ("1", "true")
+        live = _live(request)
         data, from_snapshot = report_data(target, live=live)
         report = target.report
         body = {

@@ -10,6 +10,7 @@ from safevillage.api.audit import AuditEventViewSet, AuditVerifyView
 from safevillage.api.errors import problem_type
 from safevillage.api.incidents import IncidentViewSet
 from safevillage.api.places import PlaceViewSet
+from safevillage.api.policy import CategoryViewSet, ContextTagViewSet, CriterionViewSet, PublicCategoryViewSet
 from safevillage.api.public import ComplaintView
 from safevillage.api.public_status import ComplaintStatusView
 from safevillage.api.reports import ReportView
@@ -18,6 +19,10 @@ router = DefaultRouter()
 router.register("places", PlaceViewSet, basename="place")
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("context-tags", ContextTagViewSet, basename="context-tag")
+router.register("criteria", CriterionViewSet, basename="criterion")
+router.register("public/categories", PublicCategoryViewSet, basename="public-category")
 
 urlpatterns = [
     path("v1/audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),

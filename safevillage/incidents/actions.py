@@ -16,7 +16,10 @@ changed and the codes chosen.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import uuid
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +34,7 @@ from safevillage.core.periods import Period, local_date, local_day_start
 from safevillage.incidents import receipts
 from safevillage.incidents.intake import MAX_DESCRIPTION, IntakeData, clean_casualties, clean_text, submission_hash
 from safevillage.incidents.models import (
+    AppliedAction,
     Channel,
     Clearance,
     ExceptionalReason,
@@ -334,6 +338,70 @@ def file_complaint(data: IntakeData) -> tuple[Incident, str]:
 
 
 # --- the case workflow ----------------------------------------------------------------------
+
+
+def act_once(
+    action: str,
+    incident: Incident,
+    *,
+    by: User,
+    version: int,
+    inputs: Mapping[str, Any],
+    request_id: str,
+    run: Callable[[], object],
+) -> bool:
+    """Take a workflow action through the API at most once: a device resending an action whose
+    answer it lost gets the answer again, not a 409.
+
+    The same request is the same action by the same person on the same record, based on the
+    same version with the same input (``inputs``, without the version), under the same request
+    id (``Idempotency-Key``) or none. Sent again, it changes nothing and writes no audit event;
+    the caller answers as the first time (True: replayed). A request id already used for
+    another request is refused (409), and so is other input based on a version that is no longer
+    the record's (the optimistic lock's 409, as before). ``run`` is the action itself; it and the
+    row that remembers it are one transaction."""
+    digest = _request_digest(action, incident.pk, version, inputs)
+    if request_id:
+        earlier = AppliedAction.objects.filter(actor=by, request_id=request_id).first()
+        if earlier is not None:
+            if earlier.digest != digest:
+                raise DuplicateSubmission(
+                    _("This request id (Idempotency-Key) was already used for another request: send a new one."),
+                    "Idempotency-Key",
+                )
+            return True
+    try:
+        with transaction.atomic():
+            run()
+            AppliedAction.objects.create(
+                incident_id=incident.pk,
+                base_version=version,
+                action=action,
+                actor=by,
+                request_id=request_id,
+                digest=digest,
+            )
+    except Conflict:
+        earlier = AppliedAction.objects.filter(incident_id=incident.pk, base_version=version).first()
+        if earlier is None or (earlier.actor_id, earlier.digest, earlier.request_id) != (by.pk, digest, request_id):
+            raise
+    except IntegrityError:
+        # Two copies under one request id, each based on a different version: the loser reads
+        # what the winner did, in a fresh transaction.
+        with transaction.atomic():
+            earlier = AppliedAction.objects.filter(actor=by, request_id=request_id).first()
+        if earlier is None or earlier.digest != digest:
+            raise Conflict(_("This request id (Idempotency-Key) was already used for another request.")) from None
+    else:
+        return False
+    return True
+
+
+def _request_digest(action: str, incident_pk: int, version: int, inputs: Mapping[str, Any]) -> str:
+    canonical = json.dumps(
+        [action, incident_pk, version, dict(inputs)], sort_keys=True, default=str, ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @transaction.atomic

@@ -147,7 +147,7 @@ def selection_q(params: Mapping[str, str], now: datetime.datetime | None = None)
         in_framework = Q(criterion_2010__framework__code=framework) | Q(point_2021__framework__code=framework)
         if number == "none":
             q &= ~Q(category__in=Category.objects.filter(in_framework))
-        elif number.isdigit():
+        elif number.isascii() and number.isdigit():
             n = int(number)
             q &= Q(
                 category__in=Category.objects.filter(

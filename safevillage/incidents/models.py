@@ -384,6 +384,33 @@ class Note(models.Model):
         return self.text[:50]
 
 
+class AppliedAction(models.Model):
+    """A workflow action taken through the API: the version it was based on, who took it, a
+    digest of what was sent and the client's request id (``Idempotency-Key``) if it sent one.
+    A device that resends an action whose answer it lost is recognised by it and answered
+    again rather than refused (``actions.act_once``). Written in the action's transaction."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    base_version = models.PositiveIntegerField()
+    action = models.CharField(max_length=32)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    request_id = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Optimistic locking lets exactly one action succeed on each version of a record.
+            models.UniqueConstraint(fields=["incident", "base_version"], name="one_action_per_record_version"),
+            models.UniqueConstraint(
+                fields=["actor", "request_id"], condition=~models.Q(request_id=""), name="one_action_per_request_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} on version {self.base_version}"
+
+
 class ReferenceCounter(models.Model):
     """The last sequence number used for a district and year (references such as
     08-0803-2026-000117). Locked while a number is taken, so numbers are never reused."""

@@ -77,6 +77,8 @@ def resolve(user: AnyUser, place: str, period: str) -> Target:
         found = access_or_404(Place.objects.filter(prefix_filter(user, "reports.view", "code")), code=place_code)
     try:
         parsed = Period.parse(period)
+        # A report compares with the period before and the year before: both must exist.
+        parsed.previous(), parsed.year_earlier()
     except PeriodError as error:
         raise BadPeriod(str(error)) from None
     report = ResultReport.objects.filter(place=found, period_id=parsed.id).first() if found is not None else None

@@ -44,14 +44,19 @@ ACTIONS: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
-def fire(port: int, path: str, body: bytes, key: str, barrier: threading.Barrier) -> tuple[int, Any, float]:
-    """Open the connection first, wait for the others, then send: the requests leave together."""
+def fire(
+    port: int, path: str, body: bytes, key: str, request_id: str, barrier: threading.Barrier
+) -> tuple[int, Any, float]:
+    """Open the connection first, wait for the others, then send: the requests leave together.
+    Each phone sends its own request id: the same body under one id (or under none) from the
+    same account would be one request resent, answered as the first rather than refused."""
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     headers = {
         "Accept": "application/json",
         "Accept-Language": "en",
         "Content-Type": "application/json",
         "Authorization": f"Token {key}",
+        "Idempotency-Key": request_id,
     }
     try:
         connection.connect()
@@ -97,9 +102,9 @@ def run_once(args: argparse.Namespace, scratch: Scratch, number: int) -> tuple[b
         barrier = threading.Barrier(args.clients)
         lock = threading.Lock()
 
-        def client() -> None:
+        def client(phone: int) -> None:
             try:
-                answer = fire(server.port, path, body, key, barrier)
+                answer = fire(server.port, path, body, key, f"drill-{number}-phone-{phone}", barrier)
             except Exception as exc:  # a client that got no answer is reported as a failure
                 with lock:
                     errors.append(repr(exc))
@@ -107,7 +112,7 @@ def run_once(args: argparse.Namespace, scratch: Scratch, number: int) -> tuple[b
             with lock:
                 answers.append(answer)
 
-        threads = [threading.Thread(target=client, daemon=True) for _ in range(args.clients)]
+        threads = [threading.Thread(target=client, args=(phone,), daemon=True) for phone in range(args.clients)]
         for thread in threads:
             thread.start()
         for thread in threads:

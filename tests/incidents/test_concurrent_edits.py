@@ -6,6 +6,7 @@ PostgreSQL alike. The real server is drilled by scripts/resilience/concurrent_ed
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -60,7 +61,14 @@ def test_twenty_notes_on_the_same_version_keep_one_and_answer_409_to_the_others(
     url = f"/api/v1/incidents/{incident.reference}/note/"
 
     def add_note() -> tuple[int, Any]:
-        response = api(sokha).post(url, {"version": incident.version, "text": "Seen at the market."}, format="json")
+        # Twenty phones, twenty requests (each its own request id): the same body sent again
+        # under one request id, or without any, would be a retry, answered as the first.
+        response = api(sokha).post(
+            url,
+            {"version": incident.version, "text": "Seen at the market."},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        )
         return response.status_code, response.json()
 
     answers = at_once(add_note)

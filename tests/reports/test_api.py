@@ -61,6 +61,14 @@ def test_a_bad_period_is_a_400_naming_the_period(api, sokha):
     assert error["attr"] == "period" and "S1" in error["detail"]
 
 
+@pytest.mark.parametrize("period", ["1979", "1979Q1", "197901"])
+def test_a_period_without_a_year_before_to_compare_with_is_a_400_not_a_server_error(api, sokha, period):
+    api.force_authenticate(sokha)
+    response = api.get(f"/api/v1/reports/140305/{period}/", HTTP_ACCEPT_LANGUAGE="en")
+    problem = assert_problem(response, 400)
+    assert "1979" in problem["detail"]
+
+
 def test_signed_out_callers_are_refused(api, policy, places):
     assert api.get("/api/v1/reports/140305/202510/").status_code in (401, 403)
 

@@ -4,12 +4,15 @@ aim at (records in every workflow state, a public complaint with its receipt).""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core import signals
 from django.core.cache import cache
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from safevillage.accounts.models import DeviceToken, User
 from safevillage.accounts.roles import Role
@@ -24,6 +27,18 @@ def fresh_rate_limits() -> Any:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def wsgi_app() -> Iterator[Any]:
+    """The real WSGI application, called in-process. Django closes the database connection
+    at the end of every request, which would end the test's transaction too: like Django's
+    test client, keep the connection while the test runs."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -91,6 +106,27 @@ def caller_headers(
                 auditor.append(make_user("auditor", Role.AUDITOR, None))
             return token_for(auditor[0])
         return token_for(sokha if label in AS_COMMUNE_POLICE else national)
+
+    return headers
+
+
+@pytest.fixture
+def caller_credentials(
+    national: User, sokha: User, make_user: Callable[..., User], token_for: Callable[[User], dict[str, str]]
+) -> Callable[[str], dict[str, str]]:
+    """``caller_credentials(caller)``: the headers of ``national``, ``commune_officer``
+    (Sokha, Kansoam Ak), ``auditor`` (Kansoam Ak), or ``public`` (none)."""
+    issued: dict[str, dict[str, str]] = {}
+
+    def headers(caller: str) -> dict[str, str]:
+        if caller == "public":
+            return {}
+        if caller not in issued:
+            if caller == "auditor":
+                issued[caller] = token_for(make_user("auditor", Role.AUDITOR, sokha.assignments.get().place))
+            else:
+                issued[caller] = token_for({"national": national, "commune_officer": sokha}[caller])
+        return issued[caller]
 
     return headers
 

@@ -248,6 +248,18 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "service_provider": everywhere(403),
         "auditor": everywhere(200),
     },
+    # The policy (categories, context tags, criteria): the same everywhere, read by every
+    # account; the categories the public form accepts, by anyone.
+    "GET /api/v1/categories/": {
+        principal: everywhere(401 if principal == "anonymous" else LISTED) for principal in PRINCIPALS
+    },
+    "GET /api/v1/context-tags/": {
+        principal: everywhere(401 if principal == "anonymous" else LISTED) for principal in PRINCIPALS
+    },
+    "GET /api/v1/criteria/": {
+        principal: everywhere(401 if principal == "anonymous" else LISTED) for principal in PRINCIPALS
+    },
+    "GET /api/v1/public/categories/": {principal: everywhere(LISTED) for principal in PRINCIPALS},
     # Public: anyone complains about any village and follows a complaint by its receipt.
     "POST /api/v1/public/complaints/": {principal: everywhere(201) for principal in PRINCIPALS},
     "POST /api/v1/public/complaints/status/": {principal: everywhere(200) for principal in PRINCIPALS},
@@ -383,7 +395,22 @@ def report(world: World, client: APIClient, village: str) -> Outcome:
     return int(client.get(f"/api/v1/reports/{village}/2026Q1/").status_code)
 
 
+def policy_list(path: str, present: Callable[[dict[str, Any]], bool]) -> Callable[[World, APIClient, str], Outcome]:
+    """A policy list, not scoped by place: listed is the same at every target."""
+
+    def call(world: World, client: APIClient, village: str) -> Outcome:
+        return listed(client.get(path, {"limit": 500}), present)
+
+    return call
+
+
 CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
+    "GET /api/v1/categories/": policy_list("/api/v1/categories/", lambda row: row["code"] == "trafficking"),
+    "GET /api/v1/context-tags/": policy_list("/api/v1/context-tags/", lambda row: row["code"] == "weapon"),
+    "GET /api/v1/criteria/": policy_list("/api/v1/criteria/", lambda row: row["key"] == "2021-2"),
+    "GET /api/v1/public/categories/": policy_list(
+        "/api/v1/public/categories/", lambda row: row["code"] == "environment_hygiene"
+    ),
     "GET /api/v1/places/": places_list,
     "GET /api/v1/places/{code}/": places_detail,
     "GET /api/v1/incidents/": incidents_list,
