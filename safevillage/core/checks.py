@@ -17,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
+from safevillage.core.static_manifest import static_manifest_problem
+
 # Caches that are not shared between processes: each worker would count on its own.
 _PER_PROCESS_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
@@ -62,3 +64,11 @@ def several_workers_need_a_shared_cache(app_configs: Any = None, **kwargs: Any) 
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.staticfiles, deploy=True)
+def static_files_are_collected(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    # Deploy only: the server itself refuses to start without the manifest (core/static_manifest.py
+    # says why there), and commands that serve no page must not stop for it.
+    problem = static_manifest_problem()
+    return [checks.Error(problem, id="safevillage.E001")] if problem else []

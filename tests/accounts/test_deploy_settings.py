@@ -13,6 +13,8 @@ import pytest
 from django.utils.crypto import get_random_string
 
 from safevillage.core.checks import gunicorn_workers
+from safevillage.core.static_manifest import static_files
+from tests.core.test_static_manifest import write_manifest
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +35,13 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_deploy_check_is_clean_with_production_settings():
+@pytest.fixture
+def collected(tmp_path) -> str:
+    """A STATIC_ROOT whose manifest names every static file, as after collectstatic."""
+    return str(write_manifest(tmp_path, static_files()))
+
+
+def test_deploy_check_is_clean_with_production_settings(collected):
     result = manage(
         "check",
         "--deploy",
@@ -42,6 +50,7 @@ def test_deploy_check_is_clean_with_production_settings():
         DEBUG="false",
         SECRET_KEY=get_random_string(50, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#%^&*(-_=+)"),
         ALLOWED_HOSTS="example.gov.kh",
+        STATIC_ROOT=collected,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -105,8 +114,9 @@ def test_production_answering_to_any_host_refuses_to_start(hosts):
     assert "ImproperlyConfigured: ALLOWED_HOSTS must name the server's host names" in result.stderr
 
 
-def test_deploy_check_warns_of_several_workers_without_a_shared_cache():
+def test_deploy_check_warns_of_several_workers_without_a_shared_cache(collected):
     production = {"DEBUG": "false", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "example.gov.kh"}
+    production["STATIC_ROOT"] = collected
 
     result = manage("check", "--deploy", "--fail-level", "WARNING", WEB_CONCURRENCY="4", **production)
 
@@ -144,3 +154,15 @@ def test_deploy_check_warns_of_several_workers_without_a_shared_cache():
 )
 def test_the_worker_count_is_read_where_gunicorn_reads_it(environ, workers):
     assert gunicorn_workers(environ) == workers
+
+
+def test_deploy_check_refuses_production_without_collectedstatic_files(tmp_path):
+    production = {"DEBUG": "false", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "example.gov.kh"}
+
+    result = manage("check", "--deploy", STATIC_ROOT=str(tmp_path), **production)
+
+    assert result.returncode != 0
+    assert "safevillage.E001" in result.stderr
+    assert "make static" in result.stderr
+    # Commands that serve no page (migrate, backup, escalate_overdue) run their ordinary checks only.
+    assert manage("check", STATIC_ROOT=str(tmp_path), **production).returncode == 0
