@@ -125,3 +125,10 @@ def test_the_auditor_sees_the_last_scheduled_check(places, make_user):
     body = client.get("/audit/verify/").content.decode()
     assert "Last checked by the scheduled job at" in body
     assert "The chain was intact." in body
+
+
+def test_the_menu_offers_the_page_to_the_national_secretariat_only(national, sokha):
+    for user, shown in [(national, True), (sokha, False)]:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        assert ('href="/jobs/"' in client.get("/").content.decode()) is shown
