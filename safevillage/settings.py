@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "django_htmx",
     "axes",
+    "django_q",
     "safevillage.core",
     "safevillage.places",
     "safevillage.accounts",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "safevillage.public",
     "safevillage.reports",
     "safevillage.api",
+    "safevillage.jobs",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +269,31 @@ elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Scheduled jobs (safevillage/jobs, decision 0007) -----------------------------------
+# The worker (`manage.py run_worker`) runs django-q2 with its queue in the app database.
+# How often each job runs; the schedule is written by the worker at start (jobs/schedule.py).
+JOBS_ESCALATE_EVERY_MINUTES = env_int("JOBS_ESCALATE_EVERY_MINUTES", 60, minimum=1)
+JOBS_VERIFY_AUDIT_EVERY_MINUTES = env_int("JOBS_VERIFY_AUDIT_EVERY_MINUTES", 24 * 60, minimum=1)
+# A run longer than the timeout is stopped; a failed or stopped run is retried `retry` seconds
+# after it started (so retry > timeout), at most `max_attempts` times in all.
+JOBS_TIMEOUT = env_int("JOBS_TIMEOUT_SECONDS", 1800, minimum=1)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3, minimum=1)
+Q_CLUSTER = {
+    "name": "safevillage",
+    "orm": "default",
+    # One job at a time: they are few, and SQLite has one writer.
+    "workers": 1,
+    "timeout": JOBS_TIMEOUT,
+    "retry": env_int("JOBS_RETRY_SECONDS", JOBS_TIMEOUT + 300, minimum=JOBS_TIMEOUT + 1),
+    "max_attempts": JOBS_MAX_ATTEMPTS,
+    # A worker stopped for a day runs a missed job once, not once per missed interval.
+    "catch_up": False,
+    # The runs kept for the job runs page (failed runs are kept until deleted).
+    "save_limit": 500,
+    "poll": 1,
+    "label": "Jobs",
+}
 
 # --- Register -------------------------------------------------------------------------
 # Days an overdue record stays escalated at one level before it goes to the next (escalate_overdue).

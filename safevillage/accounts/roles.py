@@ -45,7 +45,8 @@ _RECORDING = {"places.view", "incidents.view", "incidents.record"}
 _HISTORY = {"incidents.enter_history"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.NATIONAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage", "policy.manage", "reports.accept"}),
+    # jobs.view: the scheduled jobs and their failures are watched for the whole country.
+    Role.NATIONAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage", "policy.manage", "reports.accept", "jobs.view"}),
     Role.PROVINCIAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage"}),
     Role.DISTRICT_OFFICER: frozenset(_OVERSIGHT),
     Role.COMMUNE_POLICE: frozenset(

@@ -116,3 +116,25 @@ class ChainHead(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("the audit chain head cannot be deleted")
+
+
+class Verification(models.Model):
+    """The verdict of one scheduled check of the whole chain (``verify.verify_and_record``),
+    kept so that auditors see when the chain was last proven and how it stood, without
+    waiting for a check of millions of events on their page."""
+
+    verified_at = models.DateTimeField(_("verified at"), db_index=True)
+    intact = models.BooleanField(_("intact"))
+    events = models.PositiveBigIntegerField(_("events checked"))
+    broken_at = models.PositiveBigIntegerField(_("first broken event"), null=True, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+    head_seq = models.PositiveBigIntegerField(_("head event"), null=True, blank=True)
+    head_hash = models.CharField(_("head hash"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-verified_at", "-id"]
+        verbose_name = _("audit chain verification")
+        verbose_name_plural = _("audit chain verifications")
+
+    def __str__(self) -> str:
+        return f"{self.verified_at:%Y-%m-%d %H:%M} {'intact' if self.intact else 'broken'}"

@@ -14,13 +14,15 @@ reading the events, and events appended meanwhile are verified but not counted a
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safevillage.audit.log import chain_hash, current_head, event_payload
-from safevillage.audit.models import GENESIS_HASH, AuditEvent
+from safevillage.audit.models import GENESIS_HASH, AuditEvent, Verification
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,31 @@ def verify_chain(anchors: Iterable[tuple[int, str]] = (), chunk_size: int = 2000
         return broken(last, _("the chain head does not match event #%(seq)d") % {"seq": last})
     # after[0] > last: events committed after the events were read; the next check covers them.
     return Verdict(True, last, head=after)
+
+
+class ChainBroken(RuntimeError):
+    """The scheduled check found the chain broken: the job fails, so that the national
+    secretariat sees it on the job runs page as well as in the stored verdict."""
+
+
+def verify_and_record(now: datetime.datetime | None = None) -> Verification:
+    """Verify the chain, store the verdict (``Verification``), and raise ``ChainBroken``
+    when it is broken. The daily job (``safevillage.jobs.tasks.verify_audit``)."""
+    verdict = verify_chain()
+    stored = Verification.objects.create(
+        verified_at=now or timezone.now(),
+        intact=verdict.intact,
+        events=verdict.events,
+        broken_at=verdict.broken_at,
+        problem=verdict.problem,
+        head_seq=verdict.head[0] if verdict.head else None,
+        head_hash=verdict.head[1] if verdict.head else "",
+    )
+    if not verdict.intact:
+        raise ChainBroken(f"broken at #{verdict.broken_at}: {verdict.problem}")
+    return stored
+
+
+def last_verification() -> Verification | None:
+    """The latest stored verdict, for the auditor's pages."""
+    return Verification.objects.first()

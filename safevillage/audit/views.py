@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from safevillage.accounts.scoping import can
 from safevillage.audit.models import AuditEvent, ChainHead
-from safevillage.audit.verify import verify_chain
+from safevillage.audit.verify import last_verification, verify_chain
 
 
 @never_cache
@@ -23,5 +23,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         "verdict": verdict,
         "head": ChainHead.objects.filter(pk=1).first(),
         "events_in_scope": AuditEvent.objects.visible_to(request.user).count(),
+        # The worker's daily check (jobs/schedule.py), stored: when the chain was last proven.
+        "last_check": last_verification(),
     }
     return render(request, "audit/verify.html", context)

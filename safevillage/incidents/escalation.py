@@ -6,7 +6,8 @@ visible. So a record still open past one of its deadlines (``deadlines``) is esc
 the district (level 2); if it is still overdue ``ESCALATION_REPEAT_DAYS`` days (default 7)
 after it reached the district, to the province (1); after as many days more, to the
 national secretariat (0). Escalation changes who is answerable, not the record's status.
-``manage.py escalate_overdue`` (a daily cron job) runs ``escalate_overdue``.
+The worker runs ``escalate_overdue`` every hour (``jobs/schedule.py``);
+``manage.py escalate_overdue`` runs it by hand.
 """
 
 from __future__ import annotations

@@ -11,10 +11,8 @@ class Command(BaseCommand):
     help = (
         "Escalate every overdue open record one level up: to the district, then (still overdue "
         "ESCALATION_REPEAT_DAYS days later, default 7) to the province, then to the national "
-        "secretariat. Idempotent: a second run at the same time escalates nothing. Run it daily "
-        "from cron, e.g.: "
-        "15 1 * * * cd /srv/safevillage && .venv/bin/python manage.py escalate_overdue "
-        ">> /var/log/safevillage/escalate.log 2>&1"
+        "secretariat. Idempotent: a second run at the same time escalates nothing. The job worker "
+        "(manage.py run_worker) runs it every hour; this command runs it by hand."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,65 @@
+"""The product's schedule: which job runs how often. Written to django-q2's ``Schedule``
+table by the worker at start (``ensure_schedules``), so nobody sets it up by hand and a
+change of interval in the settings takes effect at the next start.
+
+Reminders of reports due and overdue (issue 16, item 5) will be one more ``Job`` here,
+running a function of ``safevillage.reports`` once it exists; there is none yet.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django_q.models import Schedule
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str  # the Schedule's name: stable, it is how a restarted worker finds its row
+    func: str
+    label: Promise
+    setting: str  # the setting holding the interval in minutes
+
+    def minutes(self) -> int:
+        minutes: int = getattr(settings, self.setting)
+        return minutes
+
+
+TASKS = "safevillage.jobs.tasks"
+JOBS = [
+    Job("escalate_overdue", f"{TASKS}.escalate", _("Escalate overdue records"), "JOBS_ESCALATE_EVERY_MINUTES"),
+    Job("verify_audit", f"{TASKS}.verify_audit", _("Verify the audit chain"), "JOBS_VERIFY_AUDIT_EVERY_MINUTES"),
+    # Reminders of reports due and overdue (issue 16, item 5) come here when they exist.
+]
+LABELS = {job.func: job.label for job in JOBS}
+
+
+@transaction.atomic
+def ensure_schedules(now: datetime.datetime | None = None) -> list[Schedule]:
+    """Create or update each job's schedule, idempotently. A new job is due at once; a job
+    already scheduled keeps its next run, brought forward if the interval became shorter.
+    Schedules of jobs no longer listed are removed, so the table is what ``JOBS`` says."""
+    now = now or timezone.now()
+    schedules = []
+    for job in JOBS:
+        minutes = job.minutes()
+        schedule = Schedule.objects.select_for_update().filter(name=job.name).first()
+        if schedule is None:
+            schedule = Schedule(name=job.name, next_run=now)
+        latest = now + datetime.timedelta(minutes=minutes)
+        if schedule.next_run is None or schedule.next_run > latest:
+            schedule.next_run = latest
+        schedule.func = job.func
+        schedule.schedule_type = Schedule.MINUTES
+        schedule.minutes = minutes
+        schedule.repeats = -1  # for ever
+        schedule.save()
+        schedules.append(schedule)
+    Schedule.objects.filter(func__startswith=f"{TASKS}.").exclude(name__in=[j.name for j in JOBS]).delete()
+    return schedules
