@@ -31,17 +31,12 @@ $(VENDOR)/.built: package.json package-lock.json scripts/build-assets.sh
 messages: install
 	@cd safevillage && DEBUG=true ../$(BIN)/python ../manage.py compilemessages -v 0
 
-# The loaders speak the terminal's language (--language auto: Khmer for a km locale), and say
-# in a line or a table what each loaded; the commands themselves are not echoed.
+# prepare_demo migrates and runs the loaders (gazetteer, policy, demo accounts and records) in
+# one process; they speak the terminal's language (--language auto: Khmer for a km locale) and
+# say in a line or a table what each loaded. The commands themselves are not echoed.
 run: system-deps install assets messages
 	@mkdir -p var
-	@DEBUG=$${DEBUG:-true} $(MANAGE) migrate --no-input -v 0
-	@DEBUG=$${DEBUG:-true} $(MANAGE) load_gazetteer --language auto
-	@DEBUG=$${DEBUG:-true} $(MANAGE) load_policy --language auto
-	@DEBUG=$${DEBUG:-true} $(MANAGE) load_demo --language auto
-	@DEBUG=$${DEBUG:-true} $(MANAGE) load_demo_records --language auto
-	@echo ""
-	@echo "SafeVillage is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@DEBUG=$${DEBUG:-true} $(MANAGE) prepare_demo --language auto --serving-at http://$(HOST):$(PORT)/
 	@DEBUG=$${DEBUG:-true} $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: install

@@ -169,14 +169,3 @@ def test_load_gazetteer_is_idempotent_and_serves_kandal_with_its_census_populati
     assert (kandal["name_latin"], kandal["name_km"]) == ("Kandal", "កណ្ដាល")
     assert (kandal["population"], kandal["population_year"], kandal["population_source"]) == (1201581, 2019, "census")
     assert sum(Place.objects.filter(level=1).values_list("population", flat=True)) == 15_552_211
-
-
-def test_load_gazetteer_speaks_khmer_where_the_terminal_asks(db, tmp_path, monkeypatch):
-    monkeypatch.setenv("LC_ALL", "km_KH.UTF-8")
-    defects = tmp_path / "defects.csv"
-
-    output = run("load_gazetteer", "--no-progress", "--defects", str(defects), "--language", "auto")
-
-    assert "25 ខេត្ត/រាជធានី, 210 ស្រុក/ក្រុង/ខណ្ឌ, 1661 ឃុំ/សង្កាត់, 14505 ភូមិ" in output
-    assert "បន្ទាត់ 71 នៃបញ្ជីត្រូវបានបដិសេធ (46 លេខកូដស្ទួន," in output
-    assert str(defects) in output
