@@ -29,20 +29,17 @@ $(VENDOR)/.built: package.json package-lock.json scripts/build-assets.sh
 	@touch $@
 
 messages: install
-	cd safevillage && DEBUG=true ../$(BIN)/python ../manage.py compilemessages -v 0
+	@cd safevillage && DEBUG=true ../$(BIN)/python ../manage.py compilemessages -v 0
 
+# prepare_demo migrates and runs the loaders (gazetteer, policy, demo accounts and records) in
+# one process; they speak the terminal's language (--language auto: Khmer for a km locale) and
+# say in a line or a table what each loaded. The commands themselves are not echoed.
 # The job worker (scheduled jobs, decision 0007) runs in the background beside the web server
 # and is stopped with it: on Ctrl-C the shell exits and its EXIT trap sends the worker SIGTERM
 # (a background job of a non-interactive shell ignores the terminal's SIGINT).
 run: system-deps install assets messages
 	@mkdir -p var
-	DEBUG=$${DEBUG:-true} $(MANAGE) migrate --no-input -v 0
-	DEBUG=$${DEBUG:-true} $(MANAGE) load_gazetteer
-	DEBUG=$${DEBUG:-true} $(MANAGE) load_policy
-	DEBUG=$${DEBUG:-true} $(MANAGE) load_demo
-	DEBUG=$${DEBUG:-true} $(MANAGE) load_demo_records
-	@echo ""
-	@echo "SafeVillage is starting at http://$(HOST):$(PORT)/ with its job worker  (Ctrl-C stops both)"
+	@DEBUG=$${DEBUG:-true} $(MANAGE) prepare_demo --language auto --serving-at http://$(HOST):$(PORT)/
 	@DEBUG=$${DEBUG:-true} $(MANAGE) run_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 0' INT; trap 'exit 143' TERM; \
 	DEBUG=$${DEBUG:-true} $(MANAGE) runserver $(HOST):$(PORT)

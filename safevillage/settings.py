@@ -165,6 +165,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "safevillage.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Axes prints its version at every start, so every manage.py call repeated it (make run: seven times).
+AXES_VERBOSE = False
 
 # An officer's session ends after SESSION_IDLE_MINUTES without a request, and in any case
 # SESSION_ABSOLUTE_HOURS after sign-in (shared phones at police posts are common).
@@ -319,9 +321,23 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Django's DEBUG records of template variables carry the whole context (names, receipt codes).
     "filters": {"no_template_context": {"()": "safevillage.core.log_filters.DropTemplateDebug"}},
-    "loggers": {"django.template": {"filters": ["no_template_context"]}},
+    "loggers": {
+        "django.template": {"filters": ["no_template_context"]},
+        # Django's own console handler (under DEBUG) and ours on the root both wrote every
+        # record of the django logger: runserver said each line twice. The root one is enough.
+        # Configuring "django" resets its children, so runserver's request log is set again
+        # as Django sets it (its own format, with the time).
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -47,3 +47,10 @@ def to_khmer_digits(value: object) -> str:
 
 def to_ascii_digits(text: str) -> str:
     return text.translate(_TO_ASCII_DIGITS)
+
+
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes, to line up tables that mix Khmer and Latin.
+    Combining marks and format characters take none, as the C library's wcwidth counts them
+    (and so most terminals): a coeng and most Khmer vowel signs sit on the consonant before."""
+    return sum(unicodedata.category(char) not in ("Mn", "Me", "Cf") for char in text)

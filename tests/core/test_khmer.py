@@ -1,4 +1,4 @@
-from safevillage.core.khmer import latin_skeleton, normalise, to_ascii_digits, to_khmer_digits
+from safevillage.core.khmer import columns, latin_skeleton, normalise, to_ascii_digits, to_khmer_digits
 
 
 def test_subscript_da_and_ta_spellings_of_kandal_normalise_alike():
@@ -26,3 +26,10 @@ def test_digits_convert_both_ways():
     assert to_khmer_digits(2026) == "២០២៦"
     assert to_ascii_digits("០៨") == "08"
     assert normalise("០៨") == "08"
+
+
+def test_marks_written_above_or_below_take_no_column_as_in_a_terminal():
+    # ប៉ុស្តិ៍: ប, ស, ត take a column each; the marks and the coeng sit on them.
+    assert columns("ប៉ុស្តិ៍") == 3
+    assert columns("មេភូមិ") == 4
+    assert columns("Kandal") == 6

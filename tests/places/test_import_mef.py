@@ -144,12 +144,21 @@ def test_the_real_mef_list_loads_25_provinces_and_names_its_known_defects(db, tm
     assert counts == {"refused": 71, "warning": 23}
 
 
-def test_load_gazetteer_is_idempotent_and_serves_kandal_with_its_census_population(db, make_user):
-    first = run("load_gazetteer", "--no-progress")
+def test_load_gazetteer_is_idempotent_and_serves_kandal_with_its_census_population(db, make_user, tmp_path):
+    defects = tmp_path / "gazetteer-defects.csv"
+    first = run("load_gazetteer", "--no-progress", "--defects", str(defects), "--language", "en")
     assert "16401 places from the MEF 2025 list (16401 new, 0 updated)" in first
+    assert "25 provinces, 210 districts, 1661 communes, 14505 villages" in first
     assert "25 2019 census populations (25 updated, 0 refused)" in first
+    # Why lines were refused, in one line grouped by reason, and where each one is told.
+    assert (
+        "Gazetteer defects: 71 lines of the list refused (46 duplicate code, 16 parent not loaded, "
+        f"9 code not numeric or of the wrong length), 23 warnings; see {defects}"
+    ) in first
+    assert Counter(row["severity"] for row in read_report(defects)) == {"refused": 71, "warning": 23}
+    assert len(first.splitlines()) == 2
 
-    second = run("load_gazetteer", "--no-progress")
+    second = run("load_gazetteer", "--no-progress", "--defects", str(defects))
     assert "(0 new, 0 updated)" in second
     assert "(0 updated, 0 refused)" in second
     assert Place.objects.count() == 16401

@@ -130,3 +130,12 @@ def test_a_file_that_is_not_json_is_refused(tmp_path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="nothing was written"):
         load("--file", str(path))
+
+
+def test_the_first_load_says_one_line_unless_asked_for_each_row():
+    output = load()
+    assert output.splitlines() == ["Policy loaded: 39 created, 0 updated, 0 kept as edited, 0 unchanged."]
+
+    Category.objects.filter(code="theft").update(close_days=45)
+    verbose = load("--update", "--verbosity", "2")
+    assert any(line.startswith("updated category theft") for line in verbose.splitlines())

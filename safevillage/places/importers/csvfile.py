@@ -49,7 +49,11 @@ def records(
             report.read += 1
             if extra := cast(list[str] | None, row.pop(EXTRA, None)):
                 report.refuse(
-                    name, reader.line_num, (row.get(code_column) or "").strip(), _extra_problem(columns, extra)
+                    name,
+                    reader.line_num,
+                    (row.get(code_column) or "").strip(),
+                    _extra_problem(columns, extra),
+                    reason="columns",
                 )
                 continue
             yield reader.line_num, {key: (value or "") for key, value in row.items()}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # A refused line is not loaded; a warning is loaded as it stands; a missing place is in the
 # database but not in a full list (kept, or archived when asked).
@@ -16,6 +18,16 @@ MISSING = "missing"
 
 REPORT_COLUMNS = ["line", "code", "problem", "severity", "file"]
 
+# Why a line was refused, in a few words, to summarise many refusals in one line (the
+# problem of each defect names the line's own values and so cannot be grouped by itself).
+REASONS = {
+    "duplicate": gettext_lazy("duplicate code"),
+    "parent": gettext_lazy("parent not loaded"),
+    "code": gettext_lazy("code not numeric or of the wrong length"),
+    "columns": gettext_lazy("extra columns"),
+    "other": gettext_lazy("other problems"),
+}
+
 
 @dataclass(frozen=True)
 class Defect:
@@ -24,6 +36,7 @@ class Defect:
     line: int | None
     code: str
     problem: str
+    reason: str = "other"  # a key of REASONS
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file or "-"
@@ -47,8 +60,8 @@ class ImportReport:
     written: bool = False
     seconds: float = 0.0
 
-    def refuse(self, file: str, line: int | None, code: str, problem: str) -> None:
-        self.defects.append(Defect(REFUSED, file, line, code, problem))
+    def refuse(self, file: str, line: int | None, code: str, problem: str, *, reason: str = "other") -> None:
+        self.defects.append(Defect(REFUSED, file, line, code, problem, reason))
 
     def warn(self, file: str, line: int | None, code: str, problem: str) -> None:
         self.defects.append(Defect(WARNING, file, line, code, problem))
@@ -66,6 +79,14 @@ class ImportReport:
     def refused_lines(self) -> int:
         """Lines refused (a line with two problems counts once)."""
         return len({(d.file, d.line) for d in self.of(REFUSED)})
+
+    def refused_by_reason(self) -> list[tuple[str, int]]:
+        """Refused lines counted by the reason of their first problem, the commonest first."""
+        first: dict[tuple[str, int | None], str] = {}
+        for defect in self.of(REFUSED):
+            first.setdefault((defect.file, defect.line), defect.reason)
+        counts = Counter(first.values())
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     @property
     def loaded(self) -> int:

@@ -125,8 +125,8 @@ class _Checker:
         self.known_codes = known_codes
         self.refused: set[tuple[str, int]] = set()  # (file, line) of every refused row
 
-    def refuse(self, row: PlaceRow, problem: str) -> None:
-        self.report.refuse(row.file, row.line, row.code, problem)
+    def refuse(self, row: PlaceRow, problem: str, *, reason: str = "other") -> None:
+        self.report.refuse(row.file, row.line, row.code, problem, reason=reason)
         self.refused.add((row.file, row.line))
 
     def is_refused(self, row: PlaceRow) -> bool:
@@ -162,51 +162,62 @@ class _Checker:
     def check_line(self, row: PlaceRow) -> bool:
         """The checks of one line on its own (refusing it on any problem); whether its code
         is numeric, so that it takes part in the search for duplicates."""
-        problems: list[str] = []
+        problems: list[tuple[str, str]] = []  # (reason, problem)
         raw_code = row.code
         row.code = clean_code(raw_code)
         code_ok = row.code.isascii() and row.code.isdigit()
         if not row.code:
-            problems.append(_("no code"))
+            problems.append(("code", _("no code")))
         elif not code_ok:
-            problems.append(_("code %(code)r is not numeric") % {"code": raw_code.strip()})
+            problems.append(("code", _("code %(code)r is not numeric") % {"code": raw_code.strip()}))
 
         level = LEVEL_NAMES.get(row.level_raw.strip().casefold())
         if not row.level_raw.strip():
-            problems.append(_("no level"))
+            problems.append(("other", _("no level")))
         elif level is None:
-            problems.append(_("unknown level %(level)r") % {"level": row.level_raw.strip()})
+            problems.append(("other", _("unknown level %(level)r") % {"level": row.level_raw.strip()}))
         else:
             row.level = level
             expected = CODE_LENGTH[level]
             if code_ok and len(row.code) != expected:
                 problems.append(
-                    _("code %(code)s has %(digits)d digits; a %(level)s code has %(expected)d")
-                    % {"code": row.code, "digits": len(row.code), "level": level_label(level), "expected": expected}
+                    (
+                        "code",
+                        _("code %(code)s has %(digits)d digits; a %(level)s code has %(expected)d")
+                        % {
+                            "code": row.code,
+                            "digits": len(row.code),
+                            "level": level_label(level),
+                            "expected": expected,
+                        },
+                    )
                 )
 
         row.name_km, row.name_latin = clean_name(row.name_km), clean_name(row.name_latin)
         if not row.name_km and not row.name_latin:
-            problems.append(_("no name in either script"))
+            problems.append(("other", _("no name in either script")))
         if max(len(row.name_km), len(row.name_latin)) > NAME_MAX_LENGTH:
-            problems.append(_("a name is longer than %(max)d characters") % {"max": NAME_MAX_LENGTH})
+            problems.append(("other", _("a name is longer than %(max)d characters") % {"max": NAME_MAX_LENGTH}))
 
         if row.unit_type_stated and not row.unit_type_raw.strip():
-            problems.append(_("no unit type"))
+            problems.append(("other", _("no unit type")))
         elif row.unit_type_raw.strip():
             unit_type = parse_unit_type(row.unit_type_raw)
             if unit_type is None:
-                problems.append(_("unknown unit type %(type)r") % {"type": row.unit_type_raw.strip()})
+                problems.append(("other", _("unknown unit type %(type)r") % {"type": row.unit_type_raw.strip()}))
             elif row.level and unit_type not in UNIT_TYPES_BY_LEVEL[Level(row.level)]:
                 problems.append(
-                    _("unit type %(type)s does not fit a %(level)s")
-                    % {"type": row.unit_type_raw.strip(), "level": level_label(row.level)}
+                    (
+                        "other",
+                        _("unit type %(type)s does not fit a %(level)s")
+                        % {"type": row.unit_type_raw.strip(), "level": level_label(row.level)},
+                    )
                 )
             else:
                 row.unit_type = unit_type
 
-        for problem in problems:
-            self.refuse(row, problem)
+        for reason, problem in problems:
+            self.refuse(row, problem, reason=reason)
         if not problems:
             self.check_one_name(row)
             self.check_coordinates(row)
@@ -252,7 +263,7 @@ class _Checker:
         else:
             problem = _("duplicate code %(code)s at lines %(lines)s: kept line %(kept)d")
         for row in group[1:]:
-            self.refuse(row, problem % values)
+            self.refuse(row, problem % values, reason="duplicate")
 
     def parent_found(self, row: PlaceRow, accepted_codes: set[str], refused_codes: dict[str, PlaceRow]) -> bool:
         parent = row.parent_code
@@ -263,13 +274,14 @@ class _Checker:
                 row,
                 _("its parent %(parent)s was refused (%(file)s line %(line)d)")
                 % {"parent": parent, "file": refused_parent.file, "line": refused_parent.line},
+                reason="parent",
             )
             return False
         if parent not in accepted_codes and parent not in self.known_codes:
             problem = _("its parent %(parent)s is neither in this list nor in the database") % {"parent": parent}
             if listed and listed != parent:
                 problem += _(" (the list files it under %(listed)s)") % {"listed": listed}
-            self.refuse(row, problem)
+            self.refuse(row, problem, reason="parent")
             return False
         if listed and listed != parent:
             # The code is the identity and the path (see models), so the place is filed by it.

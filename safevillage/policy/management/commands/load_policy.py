@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from safevillage.core.command_language import LanguageCommand
 from safevillage.policy.loading import PolicyDataError, load_policy
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Install or update the Safe Village-Commune policy data (frameworks, criteria, categories, tags)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,15 +30,26 @@ class Command(BaseCommand):
             raise CommandError(
                 "The policy file is not valid; nothing was written:\n  " + "\n  ".join(exc.problems)
             ) from None
-        for label in report.created:
-            self.stdout.write(f"created {label}")
-        for label in report.updated:
-            self.stdout.write(f"updated {label}")
+        # Each row created or updated is named only when asked (-v 2): a first load creates
+        # dozens, which buried the rest of make run's output.
+        if options["verbosity"] >= 2:
+            for label in report.created:
+                self.stdout.write(f"created {label}")
+            for label in report.updated:
+                self.stdout.write(f"updated {label}")
         for label in report.kept:
             self.stdout.write(f"kept {label}: differs from the file (run with --update to overwrite)")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Policy loaded: {len(report.created)} created, {len(report.updated)} updated, "
-                f"{len(report.kept)} kept as edited, {report.unchanged} unchanged."
+                _(
+                    "Policy loaded: %(created)d created, %(updated)d updated, %(kept)d kept as edited, "
+                    "%(unchanged)d unchanged."
+                )
+                % {
+                    "created": len(report.created),
+                    "updated": len(report.updated),
+                    "kept": len(report.kept),
+                    "unchanged": report.unchanged,
+                }
             )
         )
