@@ -46,12 +46,12 @@ def static_manifest_problem() -> str | None:
     except ValueError:  # a manifest that is not JSON, or of another version
         return gettext(
             "The static files' manifest %(path)s cannot be read: run collectstatic again "
-            "(make static, or manage.py collectstatic --no-input)."
+            "(make static, or manage.py collectstatic)."
         ) % {"path": manifest_path}
     if not collected:
         return gettext(
             "The static files have not been collected: %(path)s is missing, and with DEBUG off every "
-            "page would answer 500. Run make static (or manage.py collectstatic --no-input) before "
+            "page would answer 500. Run make static (or manage.py collectstatic) before "
             "starting the server."
         ) % {"path": manifest_path}
     missing = sorted(static_files() - set(collected))
@@ -62,7 +62,7 @@ def static_manifest_problem() -> str | None:
         return gettext(
             "The static files' manifest %(path)s lacks files added since collectstatic last ran "
             "(%(files)s): pages using them would answer 500. Run make static (or manage.py "
-            "collectstatic --no-input) again."
+            "collectstatic) again."
         ) % {"path": manifest_path, "files": shown}
     return None
 

@@ -51,7 +51,7 @@ def test_no_manifest_refuses_to_serve_and_says_what_to_run(tmp_path):
 
     assert problem is not None
     assert f"{tmp_path / 'staticfiles.json'} is missing" in problem
-    assert "make static" in problem and "collectstatic --no-input" in problem
+    assert "make static" in problem and "manage.py collectstatic" in problem
     assert str(refused.value) == problem
 
 
