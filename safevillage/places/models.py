@@ -208,3 +208,29 @@ class Place(models.Model):
 def search_keys(name_km: str, name_latin: str) -> tuple[str, str]:
     """The stored search columns for a pair of names (also used by bulk importers)."""
     return f"{normalise(name_latin)}|{normalise(name_km)}", latin_skeleton(name_latin)
+
+
+class Boundary(models.Model):
+    """A place's outline, for maps: a GeoJSON geometry (Polygon or MultiPolygon, longitude and
+    latitude in WGS 84) as the boundary importer read it, with its bounding box so that a map
+    can be framed without reading the polygons. Many places have none (districts created since
+    the shapes were drawn): a map shows those as a point (the place's coordinates) or lists
+    them beside it."""
+
+    place = models.OneToOneField(
+        Place, verbose_name=_("place"), primary_key=True, on_delete=models.PROTECT, related_name="boundary"
+    )
+    geometry = models.JSONField(_("geometry"))
+    west = models.FloatField()
+    south = models.FloatField()
+    east = models.FloatField()
+    north = models.FloatField()
+    source = models.CharField(_("source file"), max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+
+    def __str__(self) -> str:
+        return f"{self.place_id} ({self.source})"

@@ -23,6 +23,7 @@ REPORT_COLUMNS = ["line", "code", "problem", "severity", "file"]
 REASONS = {
     "duplicate": gettext_lazy("duplicate code"),
     "parent": gettext_lazy("parent not loaded"),
+    "unknown": gettext_lazy("place not in the gazetteer"),
     "code": gettext_lazy("code not numeric or of the wrong length"),
     "columns": gettext_lazy("extra columns"),
     "other": gettext_lazy("other problems"),
