@@ -32,8 +32,9 @@ ROLE_LEVELS: dict[str, tuple[int, int]] = {
     Role.AUDITOR: (0, 3),
 }
 
-_OVERSIGHT = {"places.view", "incidents.view", "incidents.supervise", "reports.view", "reports.approve"}
-_RECORDING = {"places.view", "incidents.view", "incidents.record"}
+_OVERSIGHT = {"places.view", "incidents.view", "incidents.supervise", "reports.view", "reports.approve", "forums.view"}
+# Those who keep the register at the commune and village also hold the public forums there.
+_RECORDING = {"places.view", "incidents.view", "incidents.record", "forums.view", "forums.record"}
 # Entering history after the fact: dating a closure in the past, when the paper case books of
 # earlier years are moved into the register. It rewrites past figures, so it goes to one
 # data-entry role only: the commune police, who keep the commune's case books and may close
@@ -57,7 +58,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Service providers see referrals made to them, never the register.
     Role.SERVICE_PROVIDER: frozenset({"places.view", "referrals.receive"}),
     # Auditors read everything in their area, including the audit chain, and change nothing.
-    Role.AUDITOR: frozenset({"places.view", "incidents.view", "reports.view", "audit.verify"}),
+    Role.AUDITOR: frozenset({"places.view", "incidents.view", "reports.view", "forums.view", "audit.verify"}),
 }
 
 

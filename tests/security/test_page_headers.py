@@ -58,6 +58,7 @@ def sample(national, sokha, make_incident):
         "pk": str(token.pk),
         "fmt": "csv",
         "slug": "changed-meanwhile",
+        "issue": "1",
     }
     return values, receipt
 
