@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "safevillage.api",
     "safevillage.jobs",
     "safevillage.forums",
+    "safevillage.disputes",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns += [
     path("public/", include("safevillage.public.urls")),
     path("jobs/", include("safevillage.jobs.urls")),
     path("forums/", include("safevillage.forums.urls")),
+    path("disputes/", include("safevillage.disputes.urls")),
     # The admin's own password change would allow unlimited guesses of the current password.
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),

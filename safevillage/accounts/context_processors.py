@@ -17,6 +17,7 @@ MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("incidents:overdue", _("Overdue"), ("incidents.supervise", "incidents.investigate")),
     ("reports:index", _("Reports"), "reports.view"),
     ("forums:index", _("Forums"), "forums.view"),
+    ("disputes:index", _("Disputes"), "disputes.view"),
     ("audit:verify", _("Audit"), "audit.verify"),
     ("jobs:runs", _("Scheduled jobs"), "jobs.view"),
 ]

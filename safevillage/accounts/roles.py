@@ -32,7 +32,15 @@ ROLE_LEVELS: dict[str, tuple[int, int]] = {
     Role.AUDITOR: (0, 3),
 }
 
-_OVERSIGHT = {"places.view", "incidents.view", "incidents.supervise", "reports.view", "reports.approve", "forums.view"}
+_OVERSIGHT = {
+    "places.view",
+    "incidents.view",
+    "incidents.supervise",
+    "reports.view",
+    "reports.approve",
+    "forums.view",
+    "disputes.view",
+}
 # Those who keep the register at the commune and village also hold the public forums there.
 _RECORDING = {"places.view", "incidents.view", "incidents.record", "forums.view", "forums.record"}
 # Entering history after the fact: dating a closure in the past, when the paper case books of
@@ -45,20 +53,29 @@ _RECORDING = {"places.view", "incidents.view", "incidents.record", "forums.view"
 # counts. A province moving its old books in does it through its communes' police.
 _HISTORY = {"incidents.enter_history"}
 
+# Out-of-court disputes are mediated at the commune, by its council and its police post; the
+# parties' names are theirs alone (the levels above read disputes.view, without names).
+_MEDIATION = {"disputes.view", "disputes.mediate"}
+
 PERMISSIONS: dict[str, frozenset[str]] = {
     # jobs.view: the scheduled jobs and their failures are watched for the whole country.
     Role.NATIONAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage", "policy.manage", "reports.accept", "jobs.view"}),
     Role.PROVINCIAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage"}),
     Role.DISTRICT_OFFICER: frozenset(_OVERSIGHT),
     Role.COMMUNE_POLICE: frozenset(
-        _RECORDING | _HISTORY | {"incidents.investigate", "incidents.identities", "reports.view", "reports.submit"}
+        _RECORDING
+        | _HISTORY
+        | _MEDIATION
+        | {"incidents.investigate", "incidents.identities", "reports.view", "reports.submit"}
     ),
-    Role.COMMUNE_COUNCIL: frozenset(_RECORDING | {"reports.view", "reports.submit", "incidents.mediate"}),
+    Role.COMMUNE_COUNCIL: frozenset(_RECORDING | _MEDIATION | {"reports.view", "reports.submit", "incidents.mediate"}),
     Role.VILLAGE_CHIEF: frozenset(_RECORDING),
     # Service providers see referrals made to them, never the register.
     Role.SERVICE_PROVIDER: frozenset({"places.view", "referrals.receive"}),
     # Auditors read everything in their area, including the audit chain, and change nothing.
-    Role.AUDITOR: frozenset({"places.view", "incidents.view", "reports.view", "forums.view", "audit.verify"}),
+    Role.AUDITOR: frozenset(
+        {"places.view", "incidents.view", "reports.view", "forums.view", "disputes.view", "audit.verify"}
+    ),
 }
 
 
