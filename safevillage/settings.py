@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "safevillage.reports",
     "safevillage.api",
     "safevillage.jobs",
+    "safevillage.training",
     "safevillage.forums",
     "safevillage.disputes",
 ]

@@ -40,6 +40,7 @@ _OVERSIGHT = {
     "reports.approve",
     "forums.view",
     "disputes.view",
+    "training.view",
 }
 # Those who keep the register at the commune and village also hold the public forums there.
 _RECORDING = {"places.view", "incidents.view", "incidents.record", "forums.view", "forums.record"}
@@ -57,11 +58,17 @@ _HISTORY = {"incidents.enter_history"}
 # parties' names are theirs alone (the levels above read disputes.view, without names).
 _MEDIATION = {"disputes.view", "disputes.mediate"}
 
+# Police training is organised by the secretariats and the district (the courses of the
+# police academies, sensitisation of commune posts), who record its sessions and scores.
+_TRAINING = {"training.manage"}
+
 PERMISSIONS: dict[str, frozenset[str]] = {
     # jobs.view: the scheduled jobs and their failures are watched for the whole country.
-    Role.NATIONAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage", "policy.manage", "reports.accept", "jobs.view"}),
-    Role.PROVINCIAL_SECRETARIAT: frozenset(_OVERSIGHT | {"users.manage"}),
-    Role.DISTRICT_OFFICER: frozenset(_OVERSIGHT),
+    Role.NATIONAL_SECRETARIAT: frozenset(
+        _OVERSIGHT | _TRAINING | {"users.manage", "policy.manage", "reports.accept", "jobs.view"}
+    ),
+    Role.PROVINCIAL_SECRETARIAT: frozenset(_OVERSIGHT | _TRAINING | {"users.manage"}),
+    Role.DISTRICT_OFFICER: frozenset(_OVERSIGHT | _TRAINING),
     Role.COMMUNE_POLICE: frozenset(
         _RECORDING
         | _HISTORY
@@ -74,7 +81,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SERVICE_PROVIDER: frozenset({"places.view", "referrals.receive"}),
     # Auditors read everything in their area, including the audit chain, and change nothing.
     Role.AUDITOR: frozenset(
-        {"places.view", "incidents.view", "reports.view", "forums.view", "disputes.view", "audit.verify"}
+        {
+            "places.view",
+            "incidents.view",
+            "reports.view",
+            "forums.view",
+            "disputes.view",
+            "training.view",
+            "audit.verify",
+        }
     ),
 }
 
