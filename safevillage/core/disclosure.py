@@ -1,6 +1,6 @@
 """Small counts kept out of published tables: primary and secondary cell suppression.
 
-A published table of counts (rows × columns, with its row totals, column totals and grand
+A published table of counts (rows by columns, with its row totals, column totals and grand
 total) must not let anyone learn a count from 1 to ``HIDDEN_UP_TO`` - not by reading it, and
 not by subtracting the published cells of a row or a column from its total. Counts of people
 referred to HIV services are the case in point: a "3" in a commune's row is three people
@@ -34,7 +34,7 @@ HIDDEN_UP_TO = 10
 @dataclass(frozen=True)
 class Published:
     """A table as it may be published: ``None`` where a figure is hidden. ``cells`` is
-    rows × columns; ``row_totals``, ``column_totals`` and ``total`` its margins."""
+    rows by columns; ``row_totals``, ``column_totals`` and ``total`` its margins."""
 
     cells: list[list[int | None]]
     row_totals: list[int | None]
@@ -49,14 +49,14 @@ def is_small(value: int) -> bool:
 def _grid(cells: Sequence[Sequence[int]]) -> list[list[int]]:
     """The table with its margins: the last column holds the row totals, the last row the
     column totals and, in its corner, the grand total."""
-    rows = [list(row) + [sum(row)] for row in cells]
+    rows = [[*row, sum(row)] for row in cells]
     columns = len(rows[0]) if rows else 1
     rows.append([sum(row[j] for row in rows) for j in range(columns)])
     return rows
 
 
 def _equations(height: int, width: int) -> np.ndarray:
-    """The additivity of a grid of ``height`` × ``width`` (margins included): every row and
+    """The additivity of a grid of ``height`` by ``width`` (margins included): every row and
     column of the body sums to its margin, as do the margins to the corner. One row of the
     result per equation, one column per cell (row-major)."""
     equations = []
@@ -95,7 +95,7 @@ def greatest(grid: Sequence[Sequence[int | None]], cells: Sequence[tuple[int, in
 
 
 def suppress(cells: Sequence[Sequence[int]]) -> Published:
-    """The table ``cells`` (non-negative counts, rows × columns) as it may be published."""
+    """The table ``cells`` (non-negative counts, rows by columns) as it may be published."""
     if not cells or not cells[0]:
         return Published(cells=[], row_totals=[], column_totals=[], total=None)
     if any(value < 0 for row in cells for value in row):
