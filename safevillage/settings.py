@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "safevillage.reports",
     "safevillage.api",
     "safevillage.jobs",
+    "safevillage.posts",
     "safevillage.training",
     "safevillage.forums",
     "safevillage.disputes",

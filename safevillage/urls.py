@@ -22,6 +22,7 @@ urlpatterns += [
     path("reports/", include("safevillage.reports.urls")),
     path("public/", include("safevillage.public.urls")),
     path("jobs/", include("safevillage.jobs.urls")),
+    path("posts/", include("safevillage.posts.urls")),
     path("training/", include("safevillage.training.urls")),
     path("forums/", include("safevillage.forums.urls")),
     path("disputes/", include("safevillage.disputes.urls")),

@@ -16,6 +16,7 @@ MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("incidents:create", _("Record an incident"), "incidents.record"),
     ("incidents:overdue", _("Overdue"), ("incidents.supervise", "incidents.investigate")),
     ("reports:index", _("Reports"), "reports.view"),
+    ("posts:index", _("Posts"), "posts.view"),
     ("training:index", _("Training"), "training.view"),
     ("forums:index", _("Forums"), "forums.view"),
     ("disputes:index", _("Disputes"), "disputes.view"),

@@ -41,6 +41,8 @@ _OVERSIGHT = {
     "forums.view",
     "disputes.view",
     "training.view",
+    "posts.view",
+    "posts.budget",
 }
 # Those who keep the register at the commune and village also hold the public forums there.
 _RECORDING = {"places.view", "incidents.view", "incidents.record", "forums.view", "forums.record"}
@@ -57,6 +59,8 @@ _HISTORY = {"incidents.enter_history"}
 # Out-of-court disputes are mediated at the commune, by its council and its police post; the
 # parties' names are theirs alone (the levels above read disputes.view, without names).
 _MEDIATION = {"disputes.view", "disputes.mediate"}
+# The post keeps its own duty roster and means; its budget is the council's, as the levels
+# above keep theirs (posts.budget, with _OVERSIGHT).
 
 # Police training is organised by the secretariats and the district (the courses of the
 # police academies, sensitisation of commune posts), who record its sessions and scores.
@@ -73,9 +77,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         _RECORDING
         | _HISTORY
         | _MEDIATION
-        | {"incidents.investigate", "incidents.identities", "reports.view", "reports.submit"}
+        | {
+            "incidents.investigate",
+            "incidents.identities",
+            "reports.view",
+            "reports.submit",
+            "posts.view",
+            "posts.roster",
+        }
     ),
-    Role.COMMUNE_COUNCIL: frozenset(_RECORDING | _MEDIATION | {"reports.view", "reports.submit", "incidents.mediate"}),
+    Role.COMMUNE_COUNCIL: frozenset(
+        _RECORDING | _MEDIATION | {"posts.view", "posts.budget", "reports.view", "reports.submit", "incidents.mediate"}
+    ),
     Role.VILLAGE_CHIEF: frozenset(_RECORDING),
     # Service providers see referrals made to them, never the register.
     Role.SERVICE_PROVIDER: frozenset({"places.view", "referrals.receive"}),
@@ -88,6 +101,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "forums.view",
             "disputes.view",
             "training.view",
+            "posts.view",
             "audit.verify",
         }
     ),
