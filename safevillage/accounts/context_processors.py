@@ -18,6 +18,7 @@ MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("reports:index", _("Reports"), "reports.view"),
     ("audit:verify", _("Audit"), "audit.verify"),
     ("jobs:runs", _("Scheduled jobs"), "jobs.view"),
+    ("people", _("People"), "users.manage"),
 ]
 
 
