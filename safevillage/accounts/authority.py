@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -53,8 +54,9 @@ RANK: dict[str, int] = {
 _TOP = max(RANK.values())
 
 
-class OutsideAuthority(Exception):
-    """The manager may not make this change. Carries a translated message."""
+class OutsideAuthority(PermissionDenied):
+    """The manager may not make this change. Carries a translated message; left uncaught,
+    it is a 403 like any refusal."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

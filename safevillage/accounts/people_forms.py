@@ -9,23 +9,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safevillage.accounts import authority
-from safevillage.accounts.models import RoleAssignment, User, check_role_level
-from safevillage.accounts.phones import normalise_phone
+from safevillage.accounts import authority, people
+from safevillage.accounts.models import RoleAssignment, User
 from safevillage.accounts.roles import Role
 from safevillage.core.date_input import DateInputField
-from safevillage.core.khmer import to_ascii_digits
 from safevillage.core.text import CheckedTextForm
 from safevillage.places.models import Place
-
-
-def start_of_day(day: datetime.date) -> datetime.datetime:
-    """A day typed in the form, as the moment it begins where the officers work."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class RoleForm(CheckedTextForm):
@@ -52,27 +43,19 @@ class RoleForm(CheckedTextForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
-        code = to_ascii_digits(data.get("place_code") or "").strip()
-        role = data.get("role")
-        if code:
-            self.place = Place.objects.filter(code=code).first()
-            if self.place is None or self.place.is_archived:
-                self.add_error("place_code", _("No place has this code."))
-                return data
-        if not role:
-            return data
         try:
-            check_role_level(role, self.place.level if self.place else 0)
-            authority.check_grant(self.manager, self.user, role, self.place)
+            self.place = people.place_for(data.get("place_code") or "")
+            if data.get("role"):
+                people.check_role(self.manager, self.user, data["role"], self.place)
         except ValidationError as error:
-            self.add_error("place_code", error)
+            self.add_error(None, error)
         except authority.OutsideAuthority as error:
             self.add_error("place_code", error.message)
         return data
 
     def started_at(self) -> datetime.datetime | None:
         day = self.cleaned_data.get("started_on")
-        return start_of_day(day) if day else None
+        return people.start_of_day(day) if day else None
 
 
 class PersonForm(RoleForm):
@@ -92,26 +75,15 @@ class PersonForm(RoleForm):
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
         try:
-            User.username_validator(username)
-        except ValidationError:
-            # The import's own words, translated (Django's validator's are not).
-            raise ValidationError(
-                _("username %(username)r may hold only letters, digits and @ . + - _ (at most 150)"),
-                code="invalid",
-                params={"username": username},
-            ) from None
-        taken = User.objects.annotate(folded=Lower("username")).filter(folded=username.casefold()).exists()
-        if taken:
-            raise ValidationError(_("This username is taken: choose another."), code="taken")
-        return username
+            return people.clean_username(username)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["username"]) from None
 
     def clean_phone(self) -> str:
         try:
-            return normalise_phone(self.cleaned_data["phone"])
-        except ValueError:
-            raise ValidationError(
-                _("Write a Cambodian number such as 012 345 678 or +855 12 345 678."), code="phone"
-            ) from None
+            return people.clean_phone(self.cleaned_data["phone"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["phone"]) from None
 
 
 class EndRoleForm(CheckedTextForm):
@@ -124,7 +96,7 @@ class EndRoleForm(CheckedTextForm):
 
     def clean_ended_on(self) -> datetime.date | None:
         day: datetime.date | None = self.cleaned_data.get("ended_on")
-        if day is not None and start_of_day(day) < self.assignment.started_at:
+        if day is not None and people.start_of_day(day) < self.assignment.started_at:
             raise ValidationError(_("An assignment cannot end before it starts."), code="before_start")
         return day
 

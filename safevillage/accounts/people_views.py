@@ -13,10 +13,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,12 +23,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safevillage.accounts import authority
-from safevillage.accounts.actions import assign_role, create_account, end_assignment, reset_password, save_assignment
-from safevillage.accounts.actions import set_active as set_account_active
+from safevillage.accounts import people as people_ops
 from safevillage.accounts.models import RoleAssignment, User
-from safevillage.accounts.people_forms import EndRoleForm, ImportForm, PersonForm, ReasonForm, RoleForm, start_of_day
+from safevillage.accounts.people_forms import EndRoleForm, ImportForm, PersonForm, ReasonForm, RoleForm
 from safevillage.accounts.scoping import access_or_404
-from safevillage.accounts.user_import import ImportFileError, import_users, temporary_password
+from safevillage.accounts.user_import import ImportFileError, import_users
 from safevillage.incidents.forms import error_summary
 
 PAGE_SIZE = 50
@@ -48,12 +45,6 @@ def _open_roles() -> Prefetch[Any]:
         queryset=RoleAssignment.objects.active().select_related("place").order_by("started_at"),
         to_attr="open_roles",
     )
-
-
-def _place_code(user: User) -> str | None:
-    """The place an account's audit rows are filed under: its first role's."""
-    first = user.assignments.exclude(place=None).order_by("started_at").values_list("place__code", flat=True).first()
-    return first
 
 
 @require_GET
@@ -77,20 +68,15 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, manager=manager)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        password = temporary_password()
-        with transaction.atomic():
-            # The form checked the rule; checked again where the change is made.
-            authority.check_grant(manager, None, data["role"], form.place)
-            user = create_account(
-                data["username"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                password_hash=make_password(password),
-                must_change_password=True,
-                by=manager,
-                place_code=form.place.code if form.place else None,
-            )
-            assign_role(user, data["role"], form.place, by=manager, started_at=form.started_at())
+        user, password = people_ops.create_officer(
+            manager,
+            username=data["username"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            role=data["role"],
+            place=form.place,
+            started_at=form.started_at(),
+        )
         return render(request, "accounts/people/password.html", {"person": user, "password": password, "new": True})
     return render(request, "accounts/people/create.html", {"form": form, "summary": error_summary(form)})
 
@@ -121,9 +107,7 @@ def person_assign(request: HttpRequest, pk: int) -> HttpResponse:
     subject = authority.user_or_404(manager, pk)
     form = RoleForm(request.POST, manager=manager, user=subject, prefix="role")
     if form.is_valid():
-        with transaction.atomic():
-            authority.check_grant(manager, subject, form.cleaned_data["role"], form.place)
-            assign_role(subject, form.cleaned_data["role"], form.place, by=manager, started_at=form.started_at())
+        people_ops.give_role(manager, subject, form.cleaned_data["role"], form.place, started_at=form.started_at())
         messages.success(request, _("The role was given."))
         return redirect("person", pk=subject.pk)
     context = _detail_context(manager, subject, role_form=form, summary=error_summary(form))
@@ -142,14 +126,9 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = EndRoleForm(request.POST or None, assignment=assignment)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            authority.check_end(manager, assignment)
-            day, reason = form.cleaned_data["ended_on"], form.cleaned_data["reason"]
-            if day is None:
-                end_assignment(assignment, by=manager, reason=reason)
-            else:
-                assignment.ended_at = start_of_day(day)
-                save_assignment(assignment, by=manager, reason=reason)
+        people_ops.end_role(
+            manager, assignment, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"]
+        )
         messages.success(request, _("The role was ended."))
         return redirect("person", pk=assignment.user_id)
     context = {"assignment": assignment, "form": form, "summary": error_summary(form)}
@@ -164,7 +143,7 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     active = request.POST.get("active") == "1"
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    set_account_active(subject, active, by=manager, reason=reason, place_code=_place_code(subject))
+    people_ops.set_active(manager, subject, active, reason=reason)
     messages.success(request, _("The account was reactivated.") if active else _("The account was deactivated."))
     return redirect("person", pk=subject.pk)
 
@@ -175,7 +154,7 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
 def person_password(request: HttpRequest, pk: int) -> HttpResponse:
     manager = _manager(request)
     subject = authority.user_or_404(manager, pk)
-    password = reset_password(subject, by=manager, place_code=_place_code(subject))
+    password = people_ops.reset_password(manager, subject)
     return render(request, "accounts/people/password.html", {"person": subject, "password": password})
 
 
