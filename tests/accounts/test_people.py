@@ -304,3 +304,15 @@ def test_a_role_out_of_reach_cannot_be_ended(chenda, kandal_officer):
 
     assert signed_in(chenda).post(f"/accounts/people/roles/{assignment.pk}/end/", {}).status_code == 404
     assert RoleAssignment.objects.get(pk=assignment.pk).ended_at is None
+
+
+def test_the_list_reads_a_page_in_a_fixed_number_of_queries(chenda, places, make_user, django_assert_max_num_queries):
+    client = signed_in(chenda)
+    client.get("/accounts/people/")  # session and first-use reads out of the way
+    for number in range(30):
+        make_user(f"chief{number}", Role.VILLAGE_CHIEF, places["14030501"], full_name=f"Chief {number}")
+
+    with django_assert_max_num_queries(10):
+        response = client.get("/accounts/people/")
+
+    assert len(response.context["page"].object_list) == 30
