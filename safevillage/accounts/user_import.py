@@ -320,14 +320,14 @@ def import_users(
     dry_run: bool = False,
     temporary_passwords: bool = False,
     before_commit: Callable[[ImportReport], None] | None = None,
-    authorise: Callable[[Row, Place | None, User | None], str | None] | None = None,
+    authorise: Callable[[list[tuple[Row, Place | None, User | None]]], dict[int, str]] | None = None,
 ) -> ImportReport:
     """Check every row, then load the valid ones in one transaction (see the module's rules).
 
     ``before_commit`` runs inside the transaction once everything is written: if it fails
     (say, the password file cannot be written), nothing is loaded. ``authorise`` (a manager
-    importing through the people pages: ``accounts.authority.import_check``) is asked about
-    each row with its place and existing account, and refuses it by returning the reason."""
+    importing through the people pages: ``accounts.authority.import_check``) is given every
+    row with its place and existing account, and returns the lines it refuses with the reason."""
     rows, errors, count = parse(lines)
     report = ImportReport(rows_read=count)
     places = _resolve_places(rows)
@@ -348,14 +348,9 @@ def import_users(
             )
     rows = [row for row in rows if row.username not in clashes]
     if authorise is not None:
-        allowed: list[Row] = []
-        for row in rows:
-            problem = authorise(row, places.get(row.place_code), existing.get(row.username))
-            if problem is None:
-                allowed.append(row)
-            else:
-                errors.append(RowError(row.line, problem))
-        rows = allowed
+        refused = authorise([(row, places.get(row.place_code), existing.get(row.username)) for row in rows])
+        errors.extend(RowError(line, problem) for line, problem in refused.items())
+        rows = [row for row in rows if row.line not in refused]
     report.lines = {row.username: row.line for row in rows}
     report.errors = sorted(errors, key=lambda error: error.line)
     if dry_run or (strict and report.errors):

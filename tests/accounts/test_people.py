@@ -316,3 +316,19 @@ def test_the_list_reads_a_page_in_a_fixed_number_of_queries(chenda, places, make
         response = client.get("/accounts/people/")
 
     assert len(response.context["page"].object_list) == 30
+
+
+def test_an_import_checks_existing_accounts_in_a_fixed_number_of_queries(
+    chenda, places, make_user, django_assert_max_num_queries
+):
+    lines = ["username,full_name,phone,role,place_code"]
+    for number in range(30):
+        make_user(f"chief{number}", Role.VILLAGE_CHIEF, places["14030501"], full_name=f"Chief {number}")
+        lines.append(f"chief{number},Chief {number},,village_chief,14030502")
+    manager = fresh(chenda)
+    authority.grants(manager)  # the manager's own roles, read once as on a page
+
+    with django_assert_max_num_queries(8):
+        report = import_users(io.StringIO("\n".join(lines)), dry_run=True, authorise=authority.import_check(manager))
+
+    assert not report.errors
