@@ -39,7 +39,8 @@ class RoleForm(CheckedTextForm):
         self.place: Place | None = None
         grantable = authority.roles_grantable(manager)
         role_field: forms.ChoiceField = self.fields["role"]  # type: ignore[assignment]
-        role_field.choices = [(value, label) for value, label in Role.choices if value in grantable]
+        # No role chosen in advance: a preselected one would fail with most places.
+        role_field.choices = [("", _("Choose a role")), *((v, label) for v, label in Role.choices if v in grantable)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
