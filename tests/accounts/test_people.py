@@ -332,3 +332,30 @@ def test_an_import_checks_existing_accounts_in_a_fixed_number_of_queries(
         report = import_users(io.StringIO("\n".join(lines)), dry_run=True, authorise=authority.import_check(manager))
 
     assert not report.errors
+
+
+# Where each role is held in the test below: a place of its own level in Prey Veng.
+HELD_AT = {
+    Role.NATIONAL_SECRETARIAT: None,
+    Role.PROVINCIAL_SECRETARIAT: "14",
+    Role.DISTRICT_OFFICER: "1403",
+    Role.COMMUNE_POLICE: "140305",
+    Role.COMMUNE_COUNCIL: "140305",
+    Role.VILLAGE_CHIEF: "14030501",
+    Role.SERVICE_PROVIDER: "1403",
+    Role.AUDITOR: "14",
+}
+
+
+@pytest.mark.parametrize("manager_role", Role.values)
+def test_each_role_grants_only_at_or_below_its_rank_and_within_its_place(manager_role, places, make_user):
+    manager = fresh(make_user("manager", manager_role, place(places, HELD_AT[manager_role])))
+    for role in Role.values:
+        for code in [None, *places]:
+            target = place(places, code)
+            expected = (
+                manager_role in {Role.NATIONAL_SECRETARIAT, Role.PROVINCIAL_SECRETARIAT}
+                and authority.RANK[role] <= authority.RANK[manager_role]
+                and (manager_role == Role.NATIONAL_SECRETARIAT or (code or "").startswith("14"))
+            )
+            assert authority.may_grant(manager, role, target) == expected, (role, code)
