@@ -263,6 +263,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentChannelEnum": "safevillage.incidents.models.Channel",
         "SeizedItemKindEnum": "safevillage.incidents.models.ItemKind",
         "SeizedItemUnitEnum": "safevillage.incidents.models.Unit",
+        "AccountRoleEnum": "safevillage.accounts.roles.Role",
+        "IncidentPersonRoleEnum": "safevillage.incidents.models.PersonRole",
     },
 }
 

@@ -7,6 +7,7 @@ rows. ``by`` is the person acting (None for a command run on the server).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,11 +32,23 @@ def assignment_summary(assignment: RoleAssignment) -> dict[str, Any]:
 
 
 @transaction.atomic
-def assign_role(user: User, role: str, place: Place | None, *, by: Any, reason: str = "") -> RoleAssignment:
-    """Give ``user`` a role at a place. The role must fit the place's level (a village chief
-    at a village, commune police at a commune…); the national roles take no place."""
+def assign_role(
+    user: User,
+    role: str,
+    place: Place | None,
+    *,
+    by: Any,
+    reason: str = "",
+    started_at: datetime | None = None,
+    ended_at: datetime | None = None,
+) -> RoleAssignment:
+    """Give ``user`` a role at a place, from now or from ``started_at`` (until ``ended_at``,
+    when known). The role must fit the place's level (a village chief at a village, commune
+    police at a commune…); the national roles take no place."""
     check_role_level(role, place.level if place else 0)
-    assignment = RoleAssignment.objects.create(user=user, role=role, place=place)
+    assignment = RoleAssignment.objects.create(
+        user=user, role=role, place=place, started_at=started_at or timezone.now(), ended_at=ended_at
+    )
     record_event(
         "accounts.assignment.add",
         actor=by,
@@ -91,12 +104,27 @@ def save_assignment(assignment: RoleAssignment, *, by: Any, reason: str = "") ->
 
 @transaction.atomic
 def create_account(
-    username: str, *, full_name: str, password_hash: str, by: Any, reason: str = "", place_code: str | None = None
+    username: str,
+    *,
+    full_name: str,
+    password_hash: str,
+    by: Any,
+    reason: str = "",
+    place_code: str | None = None,
+    phone: str = "",
+    must_change_password: bool = False,
 ) -> User:
     """Create an account from an already hashed password (a loader hashes one password for
     many accounts: hashing costs a quarter of a second each). The audit row names the
-    account, never the password; ``place_code`` files it under the place of its first role."""
-    user = User.objects.create(username=username, full_name=full_name, password=password_hash)
+    account, never the password; ``place_code`` files it under the place of its first role.
+    A password chosen by someone else is temporary (``must_change_password``)."""
+    user = User.objects.create(
+        username=username,
+        full_name=full_name,
+        phone=phone,
+        password=password_hash,
+        must_change_password=must_change_password,
+    )
     record_event(
         "accounts.user.create",
         actor=by,
@@ -196,3 +224,41 @@ def record_password_disabled(user: User, *, by: Any) -> None:
     User.objects.filter(pk=user.pk).update(must_change_password=False)
     user.must_change_password = False
     record_event("accounts.password.disable", actor=by, target=user)
+
+
+@transaction.atomic
+def set_active(user: User, active: bool, *, by: Any, reason: str = "", place_code: str | None = None) -> User:
+    """Deactivate an account (it can no longer sign in, nor its device keys authenticate) or
+    reactivate it. Nothing is deleted: the records made under it stay attributed. Setting
+    the state it already has changes nothing."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record_event(
+        "accounts.user.reactivate" if active else "accounts.user.deactivate",
+        actor=by,
+        target=user,
+        old={"is_active": not active},
+        new={"is_active": active},
+        reason=reason,
+        place_code=place_code,
+    )
+    return user
+
+
+@transaction.atomic
+def reset_password(user: User, *, by: Any, place_code: str | None = None) -> str:
+    """Give ``user`` a new random temporary password and return it, to be handed over once;
+    its holder must replace it at the next sign-in. Sessions signed in with the old password
+    end (Django checks a hash of the password on every request). The audit row never holds it."""
+    from safevillage.accounts.user_import import temporary_password
+
+    password = temporary_password()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    record_event("accounts.password.set_temporary", actor=by, target=user, place_code=place_code)
+    return password

@@ -90,6 +90,8 @@ class ImportReport:
     # (username, temporary password) of the accounts created, when asked for.
     temporary_passwords: list[tuple[str, str]] = field(default_factory=list)
     written: bool = False
+    # The line of each username loaded (for a result shown line by line).
+    lines: dict[str, int] = field(default_factory=dict)
 
 
 def temporary_password() -> str:
@@ -318,11 +320,14 @@ def import_users(
     dry_run: bool = False,
     temporary_passwords: bool = False,
     before_commit: Callable[[ImportReport], None] | None = None,
+    authorise: Callable[[list[tuple[Row, Place | None, User | None]]], dict[int, str]] | None = None,
 ) -> ImportReport:
     """Check every row, then load the valid ones in one transaction (see the module's rules).
 
     ``before_commit`` runs inside the transaction once everything is written: if it fails
-    (say, the password file cannot be written), nothing is loaded."""
+    (say, the password file cannot be written), nothing is loaded. ``authorise`` (a manager
+    importing through the people pages: ``accounts.authority.import_check``) is given every
+    row with its place and existing account, and returns the lines it refuses with the reason."""
     rows, errors, count = parse(lines)
     report = ImportReport(rows_read=count)
     places = _resolve_places(rows)
@@ -342,6 +347,11 @@ def import_users(
                 )
             )
     rows = [row for row in rows if row.username not in clashes]
+    if authorise is not None:
+        refused = authorise([(row, places.get(row.place_code), existing.get(row.username)) for row in rows])
+        errors.extend(RowError(line, problem) for line, problem in refused.items())
+        rows = [row for row in rows if row.line not in refused]
+    report.lines = {row.username: row.line for row in rows}
     report.errors = sorted(errors, key=lambda error: error.line)
     if dry_run or (strict and report.errors):
         return report

@@ -9,6 +9,7 @@ from safevillage.api import docs
 from safevillage.api.audit import AuditEventViewSet, AuditVerifyView
 from safevillage.api.errors import problem_type
 from safevillage.api.incidents import IncidentViewSet
+from safevillage.api.people import PersonViewSet
 from safevillage.api.places import PlaceViewSet
 from safevillage.api.policy import CategoryViewSet, ContextTagViewSet, CriterionViewSet, PublicCategoryViewSet
 from safevillage.api.public import ComplaintView
@@ -17,6 +18,7 @@ from safevillage.api.reports import ReportView
 
 router = DefaultRouter()
 router.register("places", PlaceViewSet, basename="place")
+router.register("people", PersonViewSet, basename="person")
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("categories", CategoryViewSet, basename="category")

@@ -16,6 +16,9 @@ from safevillage.reports.tables import ReportData, figure_link, figure_parts
 
 # Columns of the channel table: the first five indicators.
 CHANNEL_COLUMNS = ("reported", "reported_previous", "change_previous", "reported_year_earlier", "change_year")
+# The figures a phone shows first (how much, the trend, how much is solved, what is still
+# open and late); the other columns are one tap away. Pages only: exports print every column.
+KEY_INDICATORS = ("reported", "change_year", "solved_share", "open", "overdue")
 
 
 def _pick(item: dict[str, Any]) -> str:
@@ -81,6 +84,7 @@ class Presented:
     population: str
     generated_at: str
     overdue_included: bool
+    key_codes: tuple[str, ...] = KEY_INDICATORS
 
 
 _HEADLINE_LABELS = {

@@ -37,7 +37,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from safevillage.accounts.models import DeviceToken, User
+from safevillage.accounts.models import DeviceToken, RoleAssignment, User
 from safevillage.accounts.roles import Role
 from safevillage.incidents.models import Incident
 from safevillage.places.models import Place
@@ -90,6 +90,35 @@ def action(
         "service_provider": everywhere(404),  # no incidents.view: the register does not exist for them
         "auditor": auditor,
     }
+
+
+def managers(*, national: Row, provincial: Row) -> dict[str, Row]:
+    """The people operations: only the secretariats hold users.manage (everyone else: 403),
+    each over the officers of its own area."""
+    refused = everywhere(403)
+    return {
+        "anonymous": everywhere(401),
+        "no_assignment": refused,
+        "national_secretariat": national,
+        "provincial_secretariat": provincial,
+        "district_officer": refused,
+        "commune_police": refused,
+        "commune_council": refused,
+        "village_chief": refused,
+        "service_provider": refused,
+        "auditor": refused,
+    }
+
+
+PEOPLE_EXPECTED: dict[str, dict[str, Row]] = {
+    "GET /api/v1/people/": managers(national=everywhere(LISTED), provincial=(LISTED, LISTED, LISTED, UNLISTED)),
+    "GET /api/v1/people/{id}/": managers(national=everywhere(200), provincial=(200, 200, 200, 404)),
+    "POST /api/v1/people/": managers(national=everywhere(201), provincial=(201, 201, 201, 403)),
+    "POST /api/v1/people/{id}/roles/": managers(national=everywhere(200), provincial=(200, 200, 200, 404)),
+    "POST /api/v1/people/{id}/end-role/": managers(national=everywhere(200), provincial=(200, 200, 200, 404)),
+    "POST /api/v1/people/{id}/active/": managers(national=everywhere(200), provincial=(200, 200, 200, 404)),
+    "POST /api/v1/people/{id}/password/": managers(national=everywhere(200), provincial=(200, 200, 200, 404)),
+}
 
 
 EXPECTED: dict[str, dict[str, Row]] = {
@@ -276,6 +305,7 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "service_provider": everywhere(404),
         "auditor": (200, 404, 404, 404),
     },
+    **PEOPLE_EXPECTED,
 }
 
 
@@ -404,6 +434,58 @@ def policy_list(path: str, present: Callable[[dict[str, Any]], bool]) -> Callabl
     return call
 
 
+def village_chief(world: World, village: str) -> User:
+    """A fresh village chief of the village: the officer the people operations aim at."""
+    user = User.objects.create_user(username=f"chief-{next(world.uuids).int}", full_name="Village chief")
+    RoleAssignment.objects.create(user=user, role=Role.VILLAGE_CHIEF, place=Place.objects.get(code=village))
+    return user
+
+
+def people_list(world: World, client: APIClient, village: str) -> Outcome:
+    chief = village_chief(world, village)
+    return listed(client.get("/api/v1/people/", {"q": chief.username}), lambda row: row["id"] == chief.pk)
+
+
+def people_detail(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/people/{village_chief(world, village).pk}/").status_code)
+
+
+def people_create(world: World, client: APIClient, village: str) -> Outcome:
+    body = {
+        "username": f"new-{next(world.uuids).int}",
+        "full_name": "New village chief",
+        "role": Role.VILLAGE_CHIEF,
+        "place_code": village,
+    }
+    return int(client.post("/api/v1/people/", body, format="json").status_code)
+
+
+def people_action(segment: str, **body: Any) -> Callable[[World, APIClient, str], Outcome]:
+    """POST ``/api/v1/people/{id}/{segment}/`` about a fresh village chief of the village."""
+
+    def call(world: World, client: APIClient, village: str) -> Outcome:
+        chief = village_chief(world, village)
+        payload = dict(body)
+        if segment == "roles":
+            payload = {"role": Role.COMMUNE_COUNCIL, "place_code": village[:6]}
+        if segment == "end-role":
+            payload = {"assignment": chief.assignments.get().pk}
+        return int(client.post(f"/api/v1/people/{chief.pk}/{segment}/", payload, format="json").status_code)
+
+    return call
+
+
+PEOPLE_CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
+    "GET /api/v1/people/": people_list,
+    "GET /api/v1/people/{id}/": people_detail,
+    "POST /api/v1/people/": people_create,
+    "POST /api/v1/people/{id}/roles/": people_action("roles"),
+    "POST /api/v1/people/{id}/end-role/": people_action("end-role"),
+    "POST /api/v1/people/{id}/active/": people_action("active", active=False),
+    "POST /api/v1/people/{id}/password/": people_action("password"),
+}
+
+
 CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "GET /api/v1/categories/": policy_list("/api/v1/categories/", lambda row: row["code"] == "trafficking"),
     "GET /api/v1/context-tags/": policy_list("/api/v1/context-tags/", lambda row: row["code"] == "weapon"),
@@ -428,6 +510,7 @@ CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "POST /api/v1/public/complaints/": complaint,
     "POST /api/v1/public/complaints/status/": complaint_status,
     "GET /api/v1/reports/{place_code}/{period}/": report,
+    **PEOPLE_CALLS,
 }
 
 
