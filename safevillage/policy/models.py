@@ -108,6 +108,7 @@ class Category(BilingualName):
                 name="category_closed_as_a_crime_only_if_a_crime",
                 condition=models.Q(is_crime=True, closure_kind="crime")
                 | (models.Q(is_crime=False) & ~models.Q(closure_kind="crime")),
+                violation_error_message=_("A crime, and only a crime, is closed as a crime."),
             ),
         ]
 

@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="category_closed_as_a_crime_only_if_a_crime",
+                violation_error_message="A crime, and only a crime, is closed as a crime.",
             ),
         ),
     ]
