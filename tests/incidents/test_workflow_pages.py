@@ -75,7 +75,7 @@ def test_the_page_offers_the_actions_of_the_status_and_acknowledging_works(clien
         assert f'href="/incidents/{record.reference}/{segment}/"' in html
         # Each action on a page of its own, with only its form.
         action_page = text(page(client, sokha, f"/incidents/{record.reference}/{segment}/"))
-        assert action_page.count("<form method=\"post\" action=\"/incidents/") == 1
+        assert action_page.count('<form method="post" action="/incidents/') == 1
         assert f'action="/incidents/{record.reference}/{segment}/"' in action_page
     assert "/reopen/" not in html and "<textarea" not in html
     response = page(client, sokha, f"/incidents/{record.reference}/acknowledge/", {"acknowledge-version": "1"})
