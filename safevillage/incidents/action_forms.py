@@ -245,7 +245,6 @@ class ComplaintCloseForm(CloseForm):
         Outcome.UNRESOLVED.value: _("Not resolved"),
         Outcome.REFERRED.value: _("Passed to the responsible service"),
     }
-    error_fields = {**CloseForm.error_fields, "note": "note"}
 
     referred_to = forms.CharField(label=_("Which service?"), required=False, max_length=200)
     referred_to.reveal_on = Outcome.REFERRED.value  # type: ignore[attr-defined]

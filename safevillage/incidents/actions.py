@@ -471,8 +471,8 @@ def close(
     - resolved or not resolved (complaints, disasters, epidemics);
     - mediated out of court: only in categories that allow mediation — never trafficking,
       homicide or drug dealing — by the commune police or the commune council;
-    - referred (passed to a service): which one (``referred_to``, or the note); transferred (to
-      the court or another unit): say to whom;
+    - referred (passed to a service): which one (``referred_to``; for a crime the note may say
+      it instead); transferred (to the court or another unit): say to whom;
     - unfounded: say why.
     Every outcome but mediation is for the commune police.
 
@@ -509,7 +509,9 @@ def close(
     referred_to = _text(referred_to, "referred_to", max_length=REFERRED_TO_MAX)
     if referred_to and outcome != Outcome.REFERRED:
         raise InvalidInput(_("Name a service only for a record passed to a service."), "referred_to")
-    if outcome == Outcome.REFERRED and not referred_to and not (note or "").strip():
+    # A crime's referral may name the service in its note, as it always could; any other
+    # kind names it in referred_to, as its form asks.
+    if outcome == Outcome.REFERRED and not referred_to and (kind != ClosureKind.CRIME or not (note or "").strip()):
         raise InvalidInput(
             _("Say to which service the case was referred."), "note" if kind == ClosureKind.CRIME else "referred_to"
         )

@@ -1,4 +1,4 @@
-"""A commune officer on a phone (390 × 844), in Khmer, works a record: the page opens on the
+"""A commune officer on a phone (390 by 844), in Khmer, works a record: the page opens on the
 summary and the actions, nothing scrolls sideways, and a public-service complaint closes as
 resolved without any arrest field. A crime's close form asks for the number arrested only
 once "solved by arrest" is chosen."""
