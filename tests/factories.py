@@ -67,7 +67,10 @@ def make_complaint(village: str = "14030501", category: str = "theft", **fields:
 def closed(incident: Incident, by: User, **close: Any) -> Incident:
     """Take a fresh record to closed: acknowledged, then solved by arrest unless told otherwise."""
     incident = actions.acknowledge(incident, by=by, version=incident.version)
-    close.setdefault("outcome", "solved")
+    # A crime is solved; a complaint, disaster or epidemic resolved (incidents.closing).
+    close.setdefault("outcome", "solved" if incident.category.is_crime else "resolved")
+    if incident.category.closure_kind == "emergency":
+        close.setdefault("response_at", incident.occurred_at + datetime.timedelta(hours=1))
     if close["outcome"] == "solved":
         close.setdefault("clearance", "arrest")
         close.setdefault("arrests", 1)

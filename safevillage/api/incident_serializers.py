@@ -174,7 +174,25 @@ class VersionInput(CheckedTextSerializer):
 
 
 class CloseInput(VersionInput):
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    """What closing asks depends on the kind of the record's category (``closure_kind`` in
+    /api/v1/categories/), checked as on the record's page:
+
+    - crime: outcome solved (clearance arrest with arrests of at least 1, or exceptional with
+      exceptional_reason A to E, the NIBRS codes), transferred, referred, mediated (where the
+      category allows it) or unfounded;
+    - complaint (public service, hygiene, civil matters): resolved, mediated (where allowed),
+      unresolved, or referred with referred_to naming the service;
+    - emergency (disaster, epidemic): resolved, unresolved or referred, with response_at.
+
+    A field that does not apply to the kind is refused (400), not ignored."""
+
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        help_text=_(
+            "Crimes: solved, transferred, referred, mediated, unfounded. Complaints: resolved, mediated, "
+            "unresolved, referred. Disasters and epidemics: resolved, unresolved, referred."
+        ),
+    )
     clearance = serializers.ChoiceField(choices=Clearance.choices, required=False, allow_blank=True, default="")
     exceptional_reason = serializers.ChoiceField(
         choices=ExceptionalReason.choices, required=False, allow_blank=True, default=""
@@ -195,6 +213,25 @@ class CloseInput(VersionInput):
         allow_null=True,
         default=None,
         help_text=_("People injured; absent keeps the number."),
+    )
+    referred_to = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=200,
+        help_text=_(
+            "Outcome referred: the service the record was passed to (for a complaint, disaster or epidemic "
+            "it is required; for a crime the note may say it instead)."
+        ),
+    )
+    response_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Disasters and epidemics only, and required for them: when the response arrived "
+            "(not before the incident, not in the future)."
+        ),
     )
     closed_on = serializers.DateField(
         required=False,
@@ -303,6 +340,8 @@ class IncidentOutput(CheckedTextModelSerializer[Incident]):
             "clearance",
             "exceptional_reason",
             "outcome_note",
+            "referred_to",
+            "response_at",
             "arrests",
             "deaths",
             "injuries",

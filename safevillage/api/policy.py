@@ -50,6 +50,7 @@ class CategorySerializer(CheckedTextModelSerializer[Category]):
             "criterion_2010",
             "point_2021",
             "is_crime",
+            "closure_kind",
             "mediation_allowed",
             "sensitive",
             "active",

@@ -32,6 +32,7 @@ from safevillage.accounts.scoping import can
 from safevillage.audit.log import record_event, record_standalone
 from safevillage.core.periods import Period, local_date, local_day_start
 from safevillage.incidents import receipts
+from safevillage.incidents.closing import OUTCOMES_BY_KIND
 from safevillage.incidents.intake import MAX_DESCRIPTION, IntakeData, clean_casualties, clean_text, submission_hash
 from safevillage.incidents.models import (
     AppliedAction,
@@ -47,13 +48,16 @@ from safevillage.incidents.models import (
 )
 from safevillage.incidents.references import next_reference
 from safevillage.incidents.workflow import ENTER_HISTORY, INVESTIGATE, RECORD, TRANSITIONS, may
+from safevillage.policy.models import ClosureKind
 from safevillage.reports.locks import locked_months, record_is_locked
 from safevillage.reports.summary import SummaryRow, apply_change, summary_row
 
 MAX_REASON = 2_000
 MAX_ARRESTS = 1_000
 # Outcomes that must say more: to whom a case was referred or transferred, why it is unfounded.
-OUTCOMES_NEEDING_NOTE = (Outcome.REFERRED, Outcome.TRANSFERRED, Outcome.UNFOUNDED)
+# (A referral names its service in ``referred_to`` or, as before, in the note.)
+OUTCOMES_NEEDING_NOTE = (Outcome.TRANSFERRED, Outcome.UNFOUNDED)
+REFERRED_TO_MAX = 200
 
 
 class ActionError(Exception):
@@ -455,14 +459,20 @@ def close(
     deaths: int | None = None,
     injuries: int | None = None,
     closed_on: datetime.date | None = None,
+    referred_to: str = "",
+    response_at: datetime.datetime | None = None,
 ) -> Incident:
-    """Close a record with its outcome.
+    """Close a record with its outcome, among those its category's kind allows
+    (``closing.outcomes_for``: a crime is solved, a complaint resolved or not, a disaster or
+    epidemic also says when the response arrived):
 
-    - solved: cleared by arrest (at least one person arrested) or by exceptional means, with
-      the NIBRS reason A to E;
+    - solved (crimes only): cleared by arrest (at least one person arrested) or by exceptional
+      means, with the NIBRS reason A to E;
+    - resolved or not resolved (complaints, disasters, epidemics);
     - mediated out of court: only in categories that allow mediation — never trafficking,
       homicide or drug dealing — by the commune police or the commune council;
-    - referred (to a service), transferred (to the court or another unit): say to whom;
+    - referred (passed to a service): which one (``referred_to``; for a crime the note may say
+      it instead); transferred (to the court or another unit): say to whom;
     - unfounded: say why.
     Every outcome but mediation is for the commune police.
 
@@ -475,6 +485,7 @@ def close(
     locked = _begin("close", incident, by, version)
     if outcome not in Outcome.values:
         raise InvalidInput(_("Choose an outcome from the list."), "outcome")
+    kind = locked.category.closure_kind
     if outcome == Outcome.MEDIATED:
         if not locked.category.mediation_allowed:
             raise InvalidInput(
@@ -483,6 +494,7 @@ def close(
             )
     elif not can(by, INVESTIGATE, locked.place_code):
         raise NotPermitted(_("Only the commune police may close a record with this outcome."))
+    _check_outcome_fits_kind(locked, outcome)
     if outcome == Outcome.SOLVED:
         if clearance not in Clearance.values:
             raise InvalidInput(_("Say how the case was cleared: by arrest or by exceptional means."), "clearance")
@@ -494,6 +506,16 @@ def close(
             raise InvalidInput(_("Only an exceptional clearance has a reason A to E."), "exceptional_reason")
     elif clearance or exceptional_reason:
         raise InvalidInput(_("Only a solved case has a clearance."), "clearance")
+    referred_to = _text(referred_to, "referred_to", max_length=REFERRED_TO_MAX)
+    if referred_to and outcome != Outcome.REFERRED:
+        raise InvalidInput(_("Name a service only for a record passed to a service."), "referred_to")
+    # A crime's referral may name the service in its note, as it always could; any other
+    # kind names it in referred_to, as its form asks.
+    if outcome == Outcome.REFERRED and not referred_to and (kind != ClosureKind.CRIME or not (note or "").strip()):
+        raise InvalidInput(
+            _("Say to which service the case was referred."), "note" if kind == ClosureKind.CRIME else "referred_to"
+        )
+    response_at = _response_moment(locked, response_at)
     if not isinstance(arrests, int) or isinstance(arrests, bool) or not 0 <= arrests <= MAX_ARRESTS:
         raise InvalidInput(_("Enter the number of people arrested (0 to %(max)d).") % {"max": MAX_ARRESTS}, "arrests")
     casualties = {
@@ -501,7 +523,6 @@ def close(
         "injuries": locked.injuries if injuries is None else _casualties(injuries, "injuries"),
     }
     messages: dict[str, str] = {
-        Outcome.REFERRED: _("Say to which service the case was referred."),
         Outcome.TRANSFERRED: _("Say to which court or unit the case was transferred."),
         Outcome.UNFOUNDED: _("Say why the report is unfounded."),
     }
@@ -521,6 +542,9 @@ def close(
     locked.clearance = clearance if outcome == Outcome.SOLVED else ""
     locked.exceptional_reason = exceptional_reason if locked.clearance == Clearance.EXCEPTIONAL else ""
     locked.outcome_note = note
+    locked.referred_to = referred_to
+    if response_at is not None:
+        locked.response_at = response_at
     locked.arrests = arrests
     locked.closed_at = closed_at
     locked.closed_after_the_fact = after_the_fact
@@ -538,6 +562,8 @@ def close(
             "clearance",
             "exceptional_reason",
             "outcome_note",
+            "referred_to",
+            "response_at",
             "arrests",
             "deaths",
             "injuries",
@@ -554,11 +580,51 @@ def close(
             "exceptional_reason": locked.exceptional_reason,
             "arrests": arrests,
             "outcome_note": bool(note),
+            "referred_to": bool(referred_to),
+            "response_at": locked.response_at.isoformat() if locked.response_at else None,
             **casualties,
             "after_the_fact": after_the_fact,
             **history,
         },
     )
+
+
+def _check_outcome_fits_kind(incident: Incident, outcome: str) -> None:
+    """Refuse an outcome the category's kind does not take (``closing.outcomes_for``);
+    mediation where it is not allowed keeps its own message, checked by the caller."""
+    if outcome == Outcome.MEDIATED or outcome in OUTCOMES_BY_KIND[incident.category.closure_kind]:
+        return
+    if outcome == Outcome.SOLVED:
+        message = _(
+            "Only a crime is solved by arrest or by exceptional means. Choose resolved, not resolved "
+            "or passed to the responsible service."
+        )
+    elif incident.category.closure_kind == ClosureKind.CRIME:
+        message = _("A crime is closed as solved, transferred, referred, mediated or unfounded.")
+    else:
+        message = _("A record of “%(category)s” cannot be closed as “%(outcome)s”.") % {
+            "category": incident.category.name,
+            "outcome": Outcome(outcome).label,
+        }
+    raise InvalidInput(message, "outcome")
+
+
+def _response_moment(incident: Incident, response_at: datetime.datetime | None) -> datetime.datetime | None:
+    """When the response to a disaster or epidemic arrived: required for those, refused for
+    other records; not before the incident, not in the future."""
+    if incident.category.closure_kind != ClosureKind.EMERGENCY:
+        if response_at is not None:
+            raise InvalidInput(_("Only a disaster or an epidemic records when the response arrived."), "response_at")
+        return None
+    if response_at is None:
+        raise InvalidInput(_("Say when the response arrived."), "response_at")
+    if not isinstance(response_at, datetime.datetime) or timezone.is_naive(response_at):
+        raise InvalidInput(_("Enter the date and time the response arrived."), "response_at")
+    if response_at > timezone.now():
+        raise InvalidInput(_("The response cannot have arrived in the future."), "response_at")
+    if response_at < incident.occurred_at:
+        raise InvalidInput(_("The response cannot have arrived before the incident happened."), "response_at")
+    return response_at
 
 
 def past_closure_refused() -> str:
@@ -615,7 +681,7 @@ def _clear_outcome(incident: Incident) -> dict[str, Any]:
     old = {"status": incident.status, "outcome": incident.outcome, "clearance": incident.clearance}
     incident.status = Status.UNDER_REVIEW
     incident.outcome = incident.clearance = incident.exceptional_reason = ""
-    incident.outcome_note = ""
+    incident.outcome_note = incident.referred_to = ""
     incident.closed_at = None
     incident.closed_after_the_fact = False
     incident.reopened_count += 1
@@ -628,6 +694,7 @@ _REOPEN_FIELDS = [
     "clearance",
     "exceptional_reason",
     "outcome_note",
+    "referred_to",
     "closed_at",
     "closed_after_the_fact",
     "reopened_count",

@@ -117,6 +117,35 @@ def classify(incident: Incident, now: datetime.datetime | None = None) -> list[M
     return sorted(missed, key=lambda m: m.due_at)
 
 
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    due_at: datetime.datetime
+
+    @property
+    def label(self) -> str:
+        return str(NEXT_LABELS[self.kind])
+
+
+NEXT_LABELS = {
+    ACKNOWLEDGEMENT: _("Acknowledge by"),
+    FIRST_ACTION: _("First action by"),
+    CLOSURE: _("Close by"),
+}
+
+
+def next_deadline(incident: Incident) -> Deadline | None:
+    """The earliest deadline of an open record whose step is still undone (missed or not);
+    None for a closed or withdrawn record."""
+    if incident.status not in OPEN_STATUSES:
+        return None
+    if incident.acknowledged_at is None:
+        return Deadline(ACKNOWLEDGEMENT, incident.acknowledge_due_at)
+    if incident.first_action_at is None:
+        return Deadline(FIRST_ACTION, incident.action_due_at)
+    return Deadline(CLOSURE, incident.close_due_at)
+
+
 def worst(missed: list[MissedDeadline]) -> MissedDeadline | None:
     """The deadline missed by the longest time (the first one missed)."""
     return max(missed, key=lambda m: m.late_by, default=None)

@@ -100,7 +100,7 @@ def selection_q(params: Mapping[str, str], now: datetime.datetime | None = None)
     criterion  ``<framework>-<number>`` (``2021-2``), or ``<framework>-none``
     crime      ``true``: categories that are crimes
     status     a status, ``open``, or ``counted`` (everything but withdrawn records)
-    outcome    solved, mediated, referred, transferred, unfounded
+    outcome    solved, mediated, referred, transferred, unfounded, resolved, unresolved
     channel    a channel
     arrests    ``true``: records with at least one arrest
     overdue    ``true``: open records past a deadline (``deadlines.overdue_q``)

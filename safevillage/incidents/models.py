@@ -54,6 +54,10 @@ class Outcome(models.TextChoices):
     REFERRED = "referred", _("Referred to a service")
     TRANSFERRED = "transferred", _("Transferred to court or another unit")
     UNFOUNDED = "unfounded", _("Unfounded")
+    # Complaints (public services, hygiene, civil matters) and disasters or epidemics: the
+    # problem was dealt with, or could not be (a crime is "solved" instead, with its clearance).
+    RESOLVED = "resolved", _("Resolved")
+    UNRESOLVED = "unresolved", _("Not resolved")
 
 
 class Clearance(models.TextChoices):
@@ -124,6 +128,10 @@ class Incident(models.Model):
         _("exceptional reason"), max_length=1, choices=ExceptionalReason.choices, blank=True
     )
     outcome_note = models.TextField(_("outcome details"), blank=True)
+    # The service a record was passed to (outcome "referred"), when named on its own.
+    referred_to = models.CharField(_("passed to"), max_length=200, blank=True, db_default="")
+    # Disasters and epidemics: when the response arrived (the 2021 policy's timely response).
+    response_at = models.DateTimeField(_("response arrived"), null=True, blank=True)
     arrests = models.PositiveIntegerField(_("people arrested"), default=0)
     # Casualties, on any category (a homicide has a death too); the report's traffic deaths and
     # injuries are these, summed over traffic accidents. db_default: bulk inserts need not name them.

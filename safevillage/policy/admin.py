@@ -75,6 +75,7 @@ class CategoryAdmin(AuditedAdmin):
         "criterion_2010",
         "point_2021",
         "is_crime",
+        "closure_kind",
         "iccs_code",
         "mediation_allowed",
         "sensitive",
@@ -89,7 +90,10 @@ class CategoryAdmin(AuditedAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name_km", "name_en", "active", "ordering"]}),
         (_("Framework"), {"fields": ["criterion_2010", "point_2021"]}),
-        (_("Classification"), {"fields": ["is_crime", "iccs_code", "mediation_allowed", "sensitive"]}),
+        (
+            _("Classification"),
+            {"fields": ["is_crime", "closure_kind", "iccs_code", "mediation_allowed", "sensitive"]},
+        ),
         (_("Deadlines (days from the report)"), {"fields": ["acknowledge_days", "first_action_days", "close_days"]}),
     ]
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import models, transaction
 
 from safevillage.audit.log import record_event
-from safevillage.policy.models import Category, ContextTag, Criterion, FrameworkVersion
+from safevillage.policy.models import Category, ClosureKind, ContextTag, Criterion, FrameworkVersion
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "framework.json"
 _SLUG = re.compile(r"^[a-z0-9_-]{1,48}$")
@@ -119,6 +119,11 @@ def _validate(data: Any) -> list[str]:
             problems.append(f"{where}: iccs must be a code of digits or empty")
         elif iccs and not cat.get("crime"):
             problems.append(f"{where}: only a crime has an ICCS code")
+        kind = cat.get("kind")
+        if kind is not None and kind not in ClosureKind.values:
+            problems.append(f"{where}: kind must be one of {', '.join(ClosureKind.values)}")
+        elif (kind == ClosureKind.CRIME) != bool(cat.get("crime")) and kind is not None:
+            problems.append(f"{where}: kind is crime exactly when crime is true")
         days = cat.get("days")
         if (
             not isinstance(days, list)
@@ -169,6 +174,14 @@ def _upsert(
     return row
 
 
+def _closure_kind(cat: dict[str, Any]) -> str:
+    """A crime closes as a crime; any other category as a complaint unless the file says
+    otherwise (disasters and epidemics: "emergency")."""
+    if cat["crime"]:
+        return ClosureKind.CRIME
+    return str(cat.get("kind") or ClosureKind.COMPLAINT)
+
+
 def load_policy(path: Path | None = None, *, update: bool = False) -> LoadReport:
     """Install the policy from ``path`` (the shipped ``data/framework.json`` by default).
     Raises PolicyDataError, writing nothing, if the file is not valid."""
@@ -216,6 +229,7 @@ def load_policy(path: Path | None = None, *, update: bool = False) -> LoadReport
                     "criterion_2010": criteria.get(("2010", cat["c2010"])) if cat.get("c2010") is not None else None,
                     "point_2021": criteria.get(("2021", cat["p2021"])) if cat.get("p2021") is not None else None,
                     "is_crime": cat["crime"],
+                    "closure_kind": _closure_kind(cat),
                     "iccs_code": cat.get("iccs", ""),
                     "mediation_allowed": cat["mediation"],
                     "sensitive": cat["sensitive"],

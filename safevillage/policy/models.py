@@ -53,6 +53,17 @@ class Criterion(BilingualName):
         ]
 
 
+class ClosureKind(models.TextChoices):
+    """What closing a record of the category asks: a crime is cleared (by arrest or by
+    exceptional means, the NIBRS meaning), a complaint about a public service, hygiene or a
+    civil matter is resolved or passed on, a disaster or epidemic records when the response
+    arrived (2021 point 7: a timely response)."""
+
+    CRIME = "crime", _("Crime")
+    COMPLAINT = "complaint", _("Complaint")
+    EMERGENCY = "emergency", _("Disaster or epidemic")
+
+
 class Category(BilingualName):
     code = models.SlugField(_("code"), max_length=48, unique=True)
     criterion_2010 = models.ForeignKey(
@@ -62,6 +73,12 @@ class Category(BilingualName):
         Criterion, null=True, blank=True, on_delete=models.PROTECT, related_name="categories_2021"
     )
     is_crime = models.BooleanField(_("is a crime"), default=False)
+    # Decides the close form and the outcomes a record may take (incidents.closing); a crime
+    # and only a crime has the kind "crime" (constraint below), so the crime figures and the
+    # clearances stay one thing.
+    closure_kind = models.CharField(
+        _("closed as"), max_length=16, choices=ClosureKind.choices, default=ClosureKind.COMPLAINT
+    )
     iccs_code = models.CharField(_("ICCS code"), max_length=16, blank=True)
     # Out-of-court mediation is never allowed for serious crimes (trafficking, homicide, dealing).
     mediation_allowed = models.BooleanField(_("may be mediated"), default=False)
@@ -86,6 +103,12 @@ class Category(BilingualName):
             ),
             models.CheckConstraint(
                 name="category_iccs_only_for_crimes", condition=models.Q(is_crime=True) | models.Q(iccs_code="")
+            ),
+            models.CheckConstraint(
+                name="category_closed_as_a_crime_only_if_a_crime",
+                condition=models.Q(is_crime=True, closure_kind="crime")
+                | (models.Q(is_crime=False) & ~models.Q(closure_kind="crime")),
+                violation_error_message=_("A crime, and only a crime, is closed as a crime."),
             ),
         ]
 

@@ -37,6 +37,8 @@ class Counts:
     referred: int = 0
     transferred: int = 0
     unfounded: int = 0
+    resolved: int = 0
+    unresolved: int = 0
     arrests: int = 0
     deaths: int = 0
     injuries: int = 0

@@ -58,6 +58,8 @@ MEASURES = (
     "referred",
     "transferred",
     "unfounded",
+    "resolved",
+    "unresolved",
     "arrests",
     "deaths",
     "injuries",
@@ -86,6 +88,9 @@ class CaseSummary(models.Model):
     referred = models.IntegerField(default=0)
     transferred = models.IntegerField(default=0)
     unfounded = models.IntegerField(default=0)
+    # Complaints, disasters and epidemics closed as resolved or not (a crime is solved instead).
+    resolved = models.IntegerField(default=0, db_default=0)
+    unresolved = models.IntegerField(default=0, db_default=0)
     arrests = models.IntegerField(default=0)
     # People killed and injured, summed over the records (the traffic indicators read them).
     deaths = models.IntegerField(default=0)

@@ -45,6 +45,8 @@ def _case_aggregates() -> dict[str, Any]:
         "referred": count(_CLOSED & Q(outcome="referred")),
         "transferred": count(_CLOSED & Q(outcome="transferred")),
         "unfounded": count(_CLOSED & Q(outcome="unfounded")),
+        "resolved": count(_CLOSED & Q(outcome="resolved")),
+        "unresolved": count(_CLOSED & Q(outcome="unresolved")),
         "arrests": Coalesce(Sum("arrests"), Value(0)),
         "deaths": Coalesce(Sum("deaths"), Value(0)),
         "injuries": Coalesce(Sum("injuries"), Value(0)),

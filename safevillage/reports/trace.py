@@ -12,7 +12,7 @@ criterion      ``<framework>-<number>`` (``2021-2``), or ``<framework>-none`` fo
                categories under no criterion of that framework
 crime          ``true``: categories that are crimes
 status         a status, ``open``, or ``counted`` (everything but withdrawn records)
-outcome        solved, mediated, referred, transferred, unfounded
+outcome        solved, mediated, referred, transferred, unfounded, resolved, unresolved
 channel        a channel
 arrests        ``true``: records with at least one arrest
 overdue        ``true``: open records past a deadline (the register's own rule)

@@ -1,7 +1,7 @@
 """A citizen's complaint from a phone, in Khmer, to its closure and dispute.
 
 An anonymous citizen files a complaint, keeps the receipt and sees "received"; the commune
-police officer closes it as solved; the citizen sees it closed, answers that the problem is
+police officer closes it as solved by arrest; the citizen sees it closed, answers that the problem is
 not resolved, and the record is back under review."""
 
 from __future__ import annotations
@@ -61,11 +61,11 @@ def test_anonymous_citizen_files_follows_and_disputes_a_complaint(browser, live_
     desk.set_default_timeout(15_000)
     sign_in(desk, "sokha")
     desk.goto(f"/incidents/{incident.reference}/")
-    close = desk.locator("section[aria-labelledby=action-close]")
-    close.locator("input[name=close-outcome][value=solved]").check()
-    close.locator("select[name=close-clearance]").select_option("arrest")
+    desk.locator(f"a[href='/incidents/{incident.reference}/close/']").click()
+    close = desk.locator("section[aria-labelledby=action-title]")
+    close.locator("input[name=close-result][value=arrest]").check()
     close.locator("input[name=close-arrests]").fill("1")
-    close.locator("button").click()
+    close.locator("button.button").click()
     expect(desk.locator(".messages")).to_be_visible()
     incident.refresh_from_db()
     assert incident.status == Status.CLOSED and incident.outcome == "solved"

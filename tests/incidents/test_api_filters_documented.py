@@ -63,6 +63,8 @@ def test_closed_choices_are_documented_as_enums():
         "referred",
         "transferred",
         "unfounded",
+        "resolved",
+        "unresolved",
     }
     assert "-reported" in documented["sort"]["schema"]["enum"]
 

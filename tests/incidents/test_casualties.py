@@ -196,13 +196,13 @@ def test_the_close_form_shows_the_numbers_so_far_and_takes_new_ones(client, poli
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(sokha)
     url = f"/incidents/{record.reference}/"
-    html = client.get(url).content.decode()
+    html = client.get(f"{url}close/").content.decode()
     assert 'name="close-injuries" value="2"' in html
     with nothing_written():
-        refused = client.post(f"{url}close/", {"close-version": 1, "close-outcome": "mediated", "close-deaths": "-2"})
+        refused = client.post(f"{url}close/", {"close-version": 1, "close-result": "mediated", "close-deaths": "-2"})
     assert refused.status_code == 400 and KILLED in refused.content.decode()
     done = client.post(
-        f"{url}close/", {"close-version": 1, "close-outcome": "mediated", "close-deaths": "1", "close-injuries": "1"}
+        f"{url}close/", {"close-version": 1, "close-result": "mediated", "close-deaths": "1", "close-injuries": "1"}
     )
     assert done.status_code == 302
     record.refresh_from_db()

@@ -203,7 +203,7 @@ def _text(response) -> str:
 
 
 def test_the_close_form_takes_the_date_of_an_old_closure(client, old_theft, sokha):
-    html = _text(page(client, sokha, f"/incidents/{old_theft.reference}/"))
+    html = _text(page(client, sokha, f"/incidents/{old_theft.reference}/close/"))
     assert 'name="close-closed_on_day"' in html and "Date the record was closed" in html
     response = page(
         client,
@@ -211,8 +211,7 @@ def test_the_close_form_takes_the_date_of_an_old_closure(client, old_theft, sokh
         f"/incidents/{old_theft.reference}/close/",
         {
             "close-version": "1",
-            "close-outcome": "solved",
-            "close-clearance": "arrest",
+            "close-result": "arrest",
             "close-arrests": "1",
             "close-closed_on": "2025-10-03",
         },
@@ -240,7 +239,7 @@ def test_the_close_form_refuses_a_date_before_the_incident_on_its_field(client, 
             f"/incidents/{old_theft.reference}/close/",
             {
                 "close-version": "1",
-                "close-outcome": "unfounded",
+                "close-result": "unfounded",
                 "close-note": "No theft.",
                 "close-closed_on": "2025-01-02",
             },
@@ -250,14 +249,14 @@ def test_the_close_form_refuses_a_date_before_the_incident_on_its_field(client, 
 
 
 def test_the_council_is_not_offered_the_date_and_a_date_sent_anyway_is_refused(client, old_theft, council):
-    html = _text(page(client, council, f"/incidents/{old_theft.reference}/"))
-    assert 'name="close-outcome"' in html and "closed_on" not in html
+    html = _text(page(client, council, f"/incidents/{old_theft.reference}/close/"))
+    assert 'name="close-result"' in html and "closed_on" not in html
     with nothing_written():
         response = page(
             client,
             council,
             f"/incidents/{old_theft.reference}/close/",
-            {"close-version": "1", "close-outcome": "mediated", "close-closed_on": "2025-10-03"},
+            {"close-version": "1", "close-result": "mediated", "close-closed_on": "2025-10-03"},
         )
     assert response.status_code == 400
     assert "You may not date a closure in the past" in _text(response)

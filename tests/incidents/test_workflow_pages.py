@@ -72,8 +72,12 @@ def test_the_neighbouring_officer_gets_404_like_a_missing_record(client, record,
 def test_the_page_offers_the_actions_of_the_status_and_acknowledging_works(client, record, sokha):
     html = text(page(client, sokha, f"/incidents/{record.reference}/"))
     for segment in ("acknowledge", "investigate", "close", "assign", "note", "withdraw"):
-        assert f'action="/incidents/{record.reference}/{segment}/"' in html
-    assert "/reopen/" not in html
+        assert f'href="/incidents/{record.reference}/{segment}/"' in html
+        # Each action on a page of its own, with only its form.
+        action_page = text(page(client, sokha, f"/incidents/{record.reference}/{segment}/"))
+        assert action_page.count('<form method="post" action="/incidents/') == 1
+        assert f'action="/incidents/{record.reference}/{segment}/"' in action_page
+    assert "/reopen/" not in html and "<textarea" not in html
     response = page(client, sokha, f"/incidents/{record.reference}/acknowledge/", {"acknowledge-version": "1"})
     assert response.status_code == 302
     assert Incident.objects.get(pk=record.pk).status == Status.ACKNOWLEDGED
@@ -86,7 +90,7 @@ def test_a_stale_form_shows_the_conflict_and_overwrites_nothing(client, record, 
     page(client, sokha, f"/incidents/{record.reference}/investigate/", {"start_investigation-version": "1"})
     with nothing_written():
         response = page(
-            client, sokha, url, {"close-version": "1", "close-outcome": "unfounded", "close-note": "No goats missing."}
+            client, sokha, url, {"close-version": "1", "close-result": "unfounded", "close-note": "No goats missing."}
         )
     assert response.status_code == 409
     assert "Someone else changed this record while you were working on it." in text(response)
@@ -110,14 +114,14 @@ def test_a_form_without_its_version_is_refused(client, record, sokha):
 
 def test_closing_a_homicide_as_mediated_is_refused(client, policy, sokha):
     homicide = make_incident(sokha, category="homicide")
-    html = text(page(client, sokha, f"/incidents/{homicide.reference}/"))
-    assert 'value="mediated"' not in html
+    html = text(page(client, sokha, f"/incidents/{homicide.reference}/close/"))
+    assert 'value="arrest"' in html and 'value="mediated"' not in html
     with nothing_written():
         response = page(
             client,
             sokha,
             f"/incidents/{homicide.reference}/close/",
-            {"close-version": "1", "close-outcome": "mediated"},
+            {"close-version": "1", "close-result": "mediated"},
         )
     assert response.status_code == 400
     assert "A case of “Homicide” cannot be mediated out of court." in text(response)
@@ -150,7 +154,7 @@ def test_notes_assignment_and_withdrawal_through_the_page(client, record, sokha,
 
     sophea = make_user("sophea", Role.COMMUNE_POLICE, places["140305"], full_name="Sophea Lim")
     base = f"/incidents/{record.reference}"
-    html = text(page(client, sokha, base + "/"))
+    html = text(page(client, sokha, base + "/assign/"))
     assert "Sophea Lim" in html and "Dara Keo" not in html  # only officers of the place are offered
     assert (
         page(client, sokha, base + "/assign/", {"assign-version": "1", "assign-assignee": sophea.pk}).status_code == 302
@@ -158,7 +162,12 @@ def test_notes_assignment_and_withdrawal_through_the_page(client, record, sokha,
     response = page(client, sokha, base + "/note/", {"add_note-version": "2", "add_note-text": "Called the owner."})
     assert response.status_code == 302
     assert Note.objects.get().text == "Called the owner."
-    response = page(client, sokha, base + "/withdraw/", {"withdraw-version": "3", "withdraw-reason": "Entered twice."})
+    withdrawal = {"withdraw-version": "3", "withdraw-reason": "Entered twice."}
+    with nothing_written():
+        unconfirmed = page(client, sokha, base + "/withdraw/", withdrawal)
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm that the record is to be withdrawn." in text(unconfirmed)
+    response = page(client, sokha, base + "/withdraw/", {**withdrawal, "withdraw-confirm": "on"})
     assert response.status_code == 302
     record.refresh_from_db()
     assert (record.status, record.assigned_to, record.version) == ("withdrawn", sophea, 4)

@@ -33,6 +33,7 @@ def category_form(category: Category, **changes) -> dict:
         "criterion_2010": category.criterion_2010_id or "",
         "point_2021": category.point_2021_id or "",
         "is_crime": "on" if category.is_crime else "",
+        "closure_kind": category.closure_kind,
         "iccs_code": category.iccs_code,
         "mediation_allowed": "on" if category.mediation_allowed else "",
         "sensitive": "on" if category.sensitive else "",
@@ -53,6 +54,15 @@ def test_an_administrator_changes_a_deadline_and_the_change_is_audited(admin_cli
     assert event.new == {"close_days": 45}
     assert event.target_id == str(theft.pk)
     assert verify_chain().intact
+
+
+def test_a_category_made_a_crime_must_close_as_a_crime(admin_client):
+    dispute = Category.objects.get(code="civil_dispute")
+    url = f"/admin/policy/category/{dispute.pk}/change/"
+    refused = admin_client.post(url, category_form(dispute, is_crime="on"))
+    assert refused.status_code == 200 and "A crime, and only a crime, is closed as a crime." in refused.content.decode()
+    assert admin_client.post(url, category_form(dispute, is_crime="on", closure_kind="crime")).status_code == 302
+    assert Category.objects.get(code="civil_dispute").closure_kind == "crime"
 
 
 def test_the_admin_offers_only_2010_criteria_for_the_2010_mapping(admin_client):

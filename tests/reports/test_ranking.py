@@ -105,11 +105,11 @@ def test_a_category_that_becomes_a_crime_counts_in_the_ranking_at_once(quarter):
     from safevillage.reports.rebuild import differences
 
     dispute = Category.objects.get(code="civil_dispute")
-    dispute.is_crime, dispute.iccs_code = True, "0000"
+    dispute.is_crime, dispute.iccs_code, dispute.closure_kind = True, "0000", "crime"
     dispute.save()
     assert _by_code(commune_ranking(Q1))["140401"].crimes == 1
     assert list(differences()) == []
-    dispute.is_crime, dispute.iccs_code = False, ""
+    dispute.is_crime, dispute.iccs_code, dispute.closure_kind = False, "", "complaint"
     dispute.save()
     assert _by_code(commune_ranking(Q1))["140401"].crimes == 0
     assert list(differences()) == []

@@ -125,8 +125,9 @@ REOPENING_DAYS = 10.0
 OUTCOMES: dict[str, dict[str, float]] = {
     "crime": {"solved": 0.65, "transferred": 0.20, "unfounded": 0.08, "mediated": 0.05, "referred": 0.02},
     "drug": {"solved": 0.85, "transferred": 0.10, "unfounded": 0.05},
-    "traffic": {"mediated": 0.70, "transferred": 0.20, "unfounded": 0.05, "referred": 0.05},
-    "complaint": {"mediated": 0.55, "referred": 0.20, "transferred": 0.10, "unfounded": 0.15},
+    # Not crimes: resolved or not, or passed to a service (incidents.closing).
+    "traffic": {"mediated": 0.70, "referred": 0.20, "resolved": 0.05, "unresolved": 0.05},
+    "complaint": {"mediated": 0.55, "resolved": 0.15, "referred": 0.20, "unresolved": 0.10},
 }
 OUTCOME_OVERRIDES: dict[str, dict[str, float]] = {
     "drug_use": {"solved": 0.60, "referred": 0.30, "unfounded": 0.05, "transferred": 0.05},

@@ -15,33 +15,19 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from safevillage.accounts.scoping import access_or_404, can
 from safevillage.audit.models import AuditEvent
 from safevillage.incidents import actions
-from safevillage.incidents.action_forms import ACTION_FORMS, SEGMENT_BY_ACTION, ActionForm
-from safevillage.incidents.deadlines import classify
+from safevillage.incidents.action_forms import SEGMENT_BY_ACTION, ActionForm, form_class
+from safevillage.incidents.closing import closure_words
+from safevillage.incidents.deadlines import classify, next_deadline, worst
 from safevillage.incidents.forms import IncidentForm, ItemFormSet, PersonFormSet, error_summary
+from safevillage.incidents.history import collapse_history
 from safevillage.incidents.models import Incident, PersonRole
 from safevillage.incidents.workflow import IDENTITIES, RECORD, available_actions
 from safevillage.places.models import Place
-
-# How the record's history reads: the audit action codes in words.
-HISTORY_LABELS = {
-    "incident.create": gettext_lazy("Recorded"),
-    "incident.acknowledge": gettext_lazy("Acknowledged"),
-    "incident.start_investigation": gettext_lazy("Investigation started"),
-    "incident.close": gettext_lazy("Closed"),
-    "incident.reopen": gettext_lazy("Reopened for review"),
-    "incident.assign": gettext_lazy("Assigned"),
-    "incident.add_note": gettext_lazy("Note added"),
-    "incident.withdraw": gettext_lazy("Withdrawn"),
-    "incident.complainant_feedback": gettext_lazy("Complainant answered"),
-    "incident.view_identity": gettext_lazy("Names viewed"),
-    "incident.escalate": gettext_lazy("Escalated"),
-}
 
 
 def _post(request: HttpRequest) -> QueryDict | None:
@@ -126,48 +112,58 @@ def _visible(request: HttpRequest, reference: str) -> Incident:
     return access_or_404(incidents, reference=reference)
 
 
-def _detail_context(
-    request: HttpRequest, incident: Incident, failed: ActionForm | None = None, reveal: bool = True
-) -> dict[str, Any]:
-    """``reveal`` False: names stay withheld even for those who may see them (the page that
-    answers a refused action writes nothing, not even the audit of a view of names)."""
+def _summary_context(incident: Incident) -> dict[str, Any]:
+    """What the top of a record's page and of its action pages shows: where, what state in
+    words, the next deadline and how late the record is."""
+    missed = classify(incident)
+    return {
+        "incident": incident,
+        "commune": Place.objects.filter(code=incident.place_code[:6]).first(),
+        "missed": missed,
+        "late": worst(missed),
+        "next_due": next_deadline(incident),
+        "closure_words": closure_words(incident),
+    }
+
+
+def _detail_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     user: Any = request.user
     people = list(incident.people.order_by("id"))
-    may_see_names = can(user, IDENTITIES, incident.place_code)
-    show_names = may_see_names and reveal
+    show_names = can(user, IDENTITIES, incident.place_code)
     named = [p.pk for p in people if p.name]
     complainant_named = bool(incident.complainant_name or incident.complainant_phone)
     if show_names and (named or complainant_named):
         actions.record_identity_view(incident, by=user, people=named, complainant=complainant_named)
-    forms = []
-    for action in available_actions(user, incident):
-        segment = SEGMENT_BY_ACTION.get(action)
-        if segment is None:
-            continue
-        if failed is not None and failed.action == action:
-            forms.append((segment, failed))
-        else:
-            forms.append((segment, ACTION_FORMS[segment](incident=incident, user=user)))
     codes = [incident.place_code[:n] for n in (2, 4, 6)]
+    events = (
+        AuditEvent.objects.filter(target_type="incidents.incident", target_id=str(incident.pk))
+        .only("seq", "occurred_at", "action", "actor_id", "actor_label")
+        .order_by("seq")
+    )
     return {
-        "incident": incident,
+        **_summary_context(incident),
         "places": Place.objects.filter(code__in=codes).order_by("code"),
         "people": people,
         "show_names": show_names,
-        "names_hidden_here": may_see_names and not reveal,
         "victim_role": PersonRole.VICTIM,
         "items": incident.seized_items.order_by("id"),
         "notes": incident.notes.select_related("author"),
         "tags": incident.tags.all(),
-        "missed": classify(incident),
-        "forms": forms,
-        "history": [
-            (event, HISTORY_LABELS.get(event.action, event.action))
-            for event in AuditEvent.objects.filter(target_type="incidents.incident", target_id=str(incident.pk))
-            .only("seq", "occurred_at", "action", "actor_label")
-            .order_by("seq")
-        ],
+        "action_links": _action_links(user, incident),
+        "history": collapse_history(events.iterator()),
     }
+
+
+def _action_links(user: Any, incident: Incident) -> list[dict[str, Any]]:
+    """The actions the record's status allows this user (segment, title, danger): the page
+    lists them as buttons, the dangerous ones apart and last."""
+    links = []
+    for action in available_actions(user, incident):
+        segment = SEGMENT_BY_ACTION.get(action)
+        cls = form_class(segment, incident) if segment else None
+        if segment and cls is not None:
+            links.append({"segment": segment, "title": cls.title, "danger": cls.danger})
+    return sorted(links, key=lambda link: link["danger"])
 
 
 @login_required
@@ -178,38 +174,51 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def act(request: HttpRequest, reference: str, segment: str) -> HttpResponse:
-    """One action form posted from the record's page. A refused action shows the page again
-    with the message (400 bad input or transition, 403 not allowed, 409 changed meanwhile)."""
+    """One action of a record, on a page of its own: the record's summary and only this
+    action's form (GET), which posts back here. A refused action shows the form again with
+    the message (400 bad input or transition, 403 not allowed, 409 changed meanwhile)."""
     incident = _visible(request, reference)
-    form_class = ACTION_FORMS.get(segment)
-    if form_class is None:
+    cls = form_class(segment, incident)
+    if cls is None:
         raise Http404
     user: Any = request.user
+    if request.method == "GET":
+        return _action_page(request, incident, segment, cls(incident=incident, user=user))
     data = _post(request)
     if data is None:
-        return _refused(request, incident, _too_large_message(), 400)
-    form = form_class(data, incident=incident, user=user)
+        return _action_page(request, incident, segment, cls(incident=incident, user=user), _too_large_message(), 400)
+    form = cls(data, incident=incident, user=user)
     if not form.is_valid():
-        return _refused(request, incident, "", 400, failed=form)
+        return _action_page(request, incident, segment, form, status=400)
     try:
         form.perform()
     except (actions.Conflict, actions.NotPermitted, actions.NotAllowed) as exc:
-        # The record changed or cannot take this action: show it as it is now, with fresh forms.
-        return _refused(request, incident, exc.message, exc.status_code)
+        # The record changed or cannot take this action: show it as it is now, with a fresh form.
+        incident.refresh_from_db()
+        fresh = form_class(segment, incident) or cls
+        return _action_page(
+            request, incident, segment, fresh(incident=incident, user=user), exc.message, exc.status_code
+        )
     except actions.ActionError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return _refused(request, incident, "", exc.status_code, failed=form)
+        form.add_error(form.field_for(exc.field), exc.message)
+        return _action_page(request, incident, segment, form, status=exc.status_code)
     messages.success(request, str(form.done_message))
     return redirect("incidents:detail", reference=incident.reference)
 
 
-def _refused(
-    request: HttpRequest, incident: Incident, message: str, status: int, failed: ActionForm | None = None
+def _action_page(
+    request: HttpRequest, incident: Incident, segment: str, form: ActionForm, page_error: str = "", status: int = 200
 ) -> HttpResponse:
-    incident.refresh_from_db()
-    context = _detail_context(request, incident, failed=failed, reveal=False)
-    context["page_error"] = message
-    context["summary"] = error_summary(failed) if failed is not None else []
-    return render(request, "incidents/detail.html", context, status=status)
+    user: Any = request.user
+    context = {
+        **_summary_context(incident),
+        "segment": segment,
+        "form": form,
+        # The action may no longer be open to this user (the status changed): no form then.
+        "available": form.action in available_actions(user, incident),
+        "page_error": page_error,
+        "summary": error_summary(form) if form.is_bound else [],
+    }
+    return render(request, "incidents/action.html", context, status=status)
