@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from safevillage.accounts.models import RoleAssignment
 from safevillage.accounts.scoping import prefixes
 from safevillage.places.models import Place
-from safevillage.workqueue.queues import CAP, queues_for
+from safevillage.workqueue.queues import queues_for
 
 
 @require_GET
@@ -25,7 +25,6 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context["my_assignments"] = assignments
         context["queues"] = queues_for(request.user, assignments)
-        context["cap"] = CAP
     return render(request, "home.html", context)
 
 
