@@ -121,4 +121,5 @@ def reminders_for(codes: Iterable[str], limit: int = 10) -> list[ReportReminder]
             continue
         seen.add(key)
         shown.append(reminder)
-    return shown[:limit]
+    # The period that ended last first (a month before the quarter, the year last).
+    return sorted(shown, key=lambda r: (-r.deadline.toordinal(), r.period_id))[:limit]
