@@ -1,4 +1,4 @@
-"""The officer's day starts on the home page, on a phone (390×844), in Khmer.
+"""The officer's day starts on the home page, on a phone (390 by 844 pixels), in Khmer.
 
 A new commune police officer signs in and finds the complaint a citizen just made at the top
 of the work queue; one tap acknowledges it and it leaves the queue. A district officer sees,

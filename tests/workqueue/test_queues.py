@@ -228,3 +228,27 @@ def test_the_national_home_page_costs_the_same_queries_however_many_records(
         overdue(places["14030601"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/")
+
+
+def test_the_longest_overdue_are_read_in_deadline_order_not_sorted(places, policy, chenda):
+    """On SQLite: each query walks the (status, close_due_at) index and never sorts the
+    province's records in a temporary B-tree (the place's index would)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan pinned is SQLite's")
+    overdue(places["14030501"])
+    with CaptureQueriesContext(connection) as captured:
+        assert len(queues.oldest_overdue(chenda, "14", timezone.now())) == 1
+    plans = []
+    for query in captured.captured_queries:
+        if "incidents_incident" not in query["sql"]:
+            continue  # the reader's assignments, read once for the scope check
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plans.append(" | ".join(row[-1] for row in cursor.fetchall()))
+    assert len(plans) == 4
+    for plan in plans:
+        assert "USING INDEX incidents_i_status" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
