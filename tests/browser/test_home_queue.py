@@ -86,6 +86,7 @@ def test_a_district_officer_sees_the_communes_that_have_not_submitted_before_app
     expect(chain.locator("li.done")).to_contain_text("បានដាក់ជូន")
     expect(phone.locator(f"button[formaction='/reports/1403/{month.id}/approve/']")).to_have_count(0)
     no_sideways_scrolling(phone)
+    chain.screenshot(path=str(screenshot_dir() / "approval-chain-district-km.png"))
 
 
 # --- screenshots of every role's home page --------------------------------------------------
