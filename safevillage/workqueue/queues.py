@@ -160,7 +160,9 @@ def _register(**params: str) -> str:
 
 def _item(incident: Incident, now: datetime.datetime, due: datetime.datetime, user: AnyUser | None = None) -> Item:
     missed = worst(classify(incident, now))
-    if missed is not None:
+    if not incident.is_open:  # closed or withdrawn: no deadline left to meet
+        deadline, late = "", False
+    elif missed is not None:
         deadline, late = _("%(time)s late") % {"time": in_words(missed.late_by)}, True
     else:
         deadline, late = _("due in %(time)s") % {"time": in_words(due - now)}, False

@@ -146,8 +146,9 @@ def test_the_village_chief_sees_the_villages_records_and_their_status(places, po
     queue = queue_of(chief)
     assert part(queue, "village") == {r.reference for r in here}
     assert not part(queue, "village") & {r.reference for r in elsewhere}
-    statuses = {i.incident.get_status_display() for s in queue.sections for i in s.items}
-    assert statuses == {"Received", "Closed"}
+    statuses = {i.incident.get_status_display(): i.deadline for s in queue.sections for i in s.items}
+    assert statuses.keys() == {"Received", "Closed"}
+    assert statuses["Closed"] == ""  # a closed record has no deadline left
 
 
 def test_the_district_sees_what_was_escalated_to_it_and_the_longest_overdue(places, policy, vannak):
