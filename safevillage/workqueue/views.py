@@ -56,9 +56,12 @@ def _new_records_part(request: HttpRequest, incident: Incident, message: str, ok
     """The "new records" part of the queue the button was in, as it stands now."""
     user: Any = request.user
     commune_code = incident.place_code[:6]
+    # The queue the button was in (police and council queues of one commune are two parts).
+    posted = request.POST.get("queue", "")
+    roles = [posted] if posted in COMMUNE_ROLES else list(COMMUNE_ROLES)
     assignment = (
         RoleAssignment.objects.active()
-        .filter(user_id=user.pk, role__in=COMMUNE_ROLES, place__code=commune_code)
+        .filter(user_id=user.pk, role__in=roles, place__code=commune_code)
         .select_related("place")
         .order_by("role")
         .first()

@@ -90,3 +90,18 @@ def test_the_council_may_not_acknowledge(client, places, make_user, new_record):
 def test_only_a_post_acknowledges(client, sokha, new_record):
     client.force_login(sokha)
     assert client.get(f"/queue/acknowledge/{new_record.reference}/").status_code == 405
+
+
+def test_the_answer_is_the_part_of_the_queue_the_button_was_in(client, places, sokha, new_record):
+    from safevillage.accounts.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=sokha, role=Role.COMMUNE_COUNCIL, place=places["140305"])
+    client.force_login(sokha)
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="part-commune_police-140305-new"' in home and 'id="part-commune_council-140305-new"' in home
+    response = client.post(
+        f"/queue/acknowledge/{new_record.reference}/",
+        {"acknowledge-version": new_record.version, "queue": "commune_police"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'id="part-commune_police-140305-new"' in response.content.decode()
