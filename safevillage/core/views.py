@@ -6,28 +6,25 @@ from django.views.decorators.http import require_GET
 
 from safevillage.accounts.models import RoleAssignment
 from safevillage.accounts.scoping import prefixes
-from safevillage.incidents.deadlines import overdue_records, reads_overdue
-from safevillage.incidents.escalation import supervisor_panel
 from safevillage.places.models import Place
+from safevillage.workqueue.queues import queues_for
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: the public's door for visitors, the user's places when signed in."""
+    """The landing page: the public's door for visitors; for an officer, the work queue of
+    each of their roles (``workqueue.queues``), then their roles and places."""
     context: dict[str, object] = {}
     if request.user.is_authenticated:
         codes = [code for code in prefixes(request.user, "places.view") if code]
         context["my_places"] = Place.objects.filter(code__in=codes)
         context["whole_country"] = "" in prefixes(request.user, "places.view")
         # The user's own role assignments, in force now (roles and places, both scripts).
-        context["my_assignments"] = (
+        assignments = list(
             RoleAssignment.objects.active().filter(user=request.user).select_related("place").order_by("started_at")
         )
-        # Supervisors (district and above): records escalated to them, overdue counts per commune.
-        panel = context["supervisor_panel"] = supervisor_panel(request.user)
-        if panel is None and reads_overdue(request.user):
-            # The commune police: how many of their records are overdue, linked to the list.
-            context["overdue_total"] = overdue_records(request.user).count()
+        context["my_assignments"] = assignments
+        context["queues"] = queues_for(request.user, assignments)
     return render(request, "home.html", context)
 
 

@@ -212,6 +212,13 @@ class Incident(models.Model):
             ),
             models.Index(fields=["status", "close_due_at"]),
             models.Index(fields=["period_month", "category"]),
+            # Records escalated to a level, oldest escalation first: each supervisor's home queue.
+            # Partial: the records never escalated (most of the register) cost it nothing.
+            models.Index(
+                fields=["escalated_to_level", "escalated_at"],
+                condition=models.Q(escalated_to_level__isnull=False),
+                name="incident_escalated",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["reference"], name="one_record_per_reference"),

@@ -2,8 +2,7 @@
 table by the worker at start (``ensure_schedules``), so nobody sets it up by hand and a
 change of interval in the settings takes effect at the next start.
 
-Reminders of reports due and overdue (issue 16, item 5) will be one more ``Job`` here,
-running a function of ``safevillage.reports`` once it exists; there is none yet.
+Reminders of reports due and overdue (``reports/reminders.py``) are sent by one more job.
 """
 
 from __future__ import annotations
@@ -35,7 +34,12 @@ TASKS = "safevillage.jobs.tasks"
 JOBS = [
     Job("escalate_overdue", f"{TASKS}.escalate", _("Escalate overdue records"), "JOBS_ESCALATE_EVERY_MINUTES"),
     Job("verify_audit", f"{TASKS}.verify_audit", _("Verify the audit chain"), "JOBS_VERIFY_AUDIT_EVERY_MINUTES"),
-    # Reminders of reports due and overdue (issue 16, item 5) come here when they exist.
+    Job(
+        "remind_reports",
+        f"{TASKS}.remind_reports",
+        _("Remind of reports due and overdue"),
+        "JOBS_REMIND_REPORTS_EVERY_MINUTES",
+    ),
 ]
 LABELS = {job.func: job.label for job in JOBS}
 

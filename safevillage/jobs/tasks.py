@@ -1,6 +1,6 @@
 """The jobs the worker runs. Each is safe to run twice: a second run finds nothing left to
-do (escalation) or writes one more verdict (verification), so a retried or duplicated run
-changes nothing that matters.
+do (escalation, reminders) or writes one more verdict (verification), so a retried or
+duplicated run changes nothing that matters.
 
 A job raises when it fails: django-q2 records the run as failed with the error, retries it
 (``Q_CLUSTER["max_attempts"]``) and the national secretariat sees it on the job runs page.
@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from safevillage.audit.verify import verify_and_record
 from safevillage.incidents.escalation import LEVEL_NAMES, escalate_overdue
+from safevillage.reports.reminders import send_reminders
 
 
 def escalate() -> str:
@@ -30,3 +31,15 @@ def verify_audit() -> str:
     with translation.override("en"):
         verification = verify_and_record()
     return f"Intact: {verification.events} event(s) checked."
+
+
+def remind_reports() -> str:
+    """Remind the places whose report of a due period is not in (``reports/reminders.py``);
+    each reminder once per place, period and stage, however often this runs."""
+    now = timezone.now()
+    sent = send_reminders(now)
+    overdue = sum(1 for r in sent if r.stage == "overdue")
+    return (
+        f"Sent {len(sent)} reminder(s) at {now.isoformat(timespec='seconds')}: "
+        f"{len(sent) - overdue} due, {overdue} overdue."
+    )

@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safevillage.core.periods import Period
+
 if TYPE_CHECKING:
     from safevillage.accounts.scoping import AnyUser
 
@@ -265,3 +267,41 @@ class ResultReport(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ReminderStage(models.TextChoices):
+    # The period has ended and the report is not in yet: it is due by the deadline.
+    DUE = "due", _("Due")
+    # The deadline has passed and the report is still not in.
+    OVERDUE = "overdue", _("Overdue")
+
+
+class ReportReminder(models.Model):
+    """A reminder that a place's report of a period is due, or overdue (``reminders``). One per
+    place, period and stage: the worker's job may run any number of times and each reminder
+    is still sent once. Its recipients are those who write the place's report; they see it on
+    their home page while the report is not in."""
+
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # The place's code, denormalised: the home page finds a user's reminders by code.
+    place_code = models.CharField(max_length=8)
+    period_id = models.CharField(_("period"), max_length=8)
+    stage = models.CharField(_("stage"), max_length=8, choices=ReminderStage.choices)
+    deadline = models.DateField(_("deadline"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        constraints = [
+            # The unique key is also how the home page and the approval chain read them.
+            models.UniqueConstraint(fields=["place_code", "period_id", "stage"], name="one_reminder_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_code} {self.period_id} {self.stage}"
+
+    @property
+    def period(self) -> Period:
+        return Period.parse(self.period_id)

@@ -25,6 +25,7 @@ from safevillage.accounts.scoping import access_or_404, can, prefix_filter
 from safevillage.core.periods import Period, PeriodError
 from safevillage.places.models import Level, Place
 from safevillage.reports import approval
+from safevillage.reports.chain import approval_chain, behind
 from safevillage.reports.exports.communes_csv import render_communes_csv
 from safevillage.reports.exports.csv_table import render_csv
 from safevillage.reports.exports.dhis2 import data_value_set
@@ -154,9 +155,13 @@ def _page(
         name: posted[name] if posted is not None and name in posted else getattr(report, name, "") if report else ""
         for name in approval.NARRATIVE
     }
+    # Before approving, the level sees where each report below stands (districts, provinces, the country).
+    chain = approval_chain(target.place, target.period)
     context = {
         "target": target,
         "report": report,
+        "chain": chain,
+        "chain_behind": behind(chain),
         "status_label": ReportStatus(report.status).label if report else ReportStatus.DRAFT.label,
         "r": presented,
         "from_snapshot": from_snapshot,

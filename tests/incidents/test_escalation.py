@@ -192,18 +192,18 @@ def test_commune_police_have_no_supervisor_panel(sokha, escalated):
     assert escalated_to(sokha).count() == 0
 
 
-def test_home_page_panel_lists_escalated_records_and_overdue_counts_per_commune(client, vannak, escalated, places):
+def test_home_page_queue_lists_escalated_records(client, vannak, escalated, places):
     on_time(places["14030501"])
     client.force_login(vannak)
-    html = client.get("/").content.decode()
-    assert "Escalated to you" in html
-    assert escalated["kansoam_district"].reference in html
-    assert escalated["trabaek_district"].reference in html
-    for outside in ("other_district", "kandal_district", "kansoam_province", "closed_district"):
-        assert escalated[outside].reference not in html
-    # Overdue records per commune: two in Kansoam Ak (one escalated to the province), one in Kampong Trabaek.
-    assert "/incidents/overdue/?place=140305" in html
-    assert "2 overdue" in html and "1 overdue" in html
+    (queue,) = client.get("/").context["queues"]
+    escalated_part = next(s for s in queue.sections if s.key == "escalated_to_me")
+    shown = {item.incident.reference for item in escalated_part.items}
+    assert shown == {escalated["kansoam_district"].reference, escalated["trabaek_district"].reference}
+    assert escalated_part.count == 2
+    assert escalated_part.url == "/incidents/?place=1403&escalated=2&status=open"
+    # The records under the district that are overdue, whatever level they were escalated to.
+    overdue = next(s for s in queue.sections if s.key == "oldest_overdue")
+    assert overdue.count == 3
 
 
 def test_home_page_of_a_commune_officer_has_no_panel(client, sokha, escalated):

@@ -75,7 +75,10 @@ def counts_seen_by(client, user) -> dict[str, int]:
     RoleAssignment.objects.filter(user=user).update(started_at=NOW - 365 * DAY)
     client.force_login(user)
     home = client.get("/").context
-    panel = home.get("supervisor_panel")
+    # The home page's work queue: the overdue part of the user's (only) queue.
+    (queue,) = home["queues"]
+    (overdue,) = [s for s in queue.sections if s.key in ("overdue", "oldest_overdue")]
+    supervises = queue.role != "commune_police"
     page = client.get("/incidents/overdue/")
     register = client.get("/incidents/", {"overdue": "1"})
     api = APIClient()
@@ -83,13 +86,13 @@ def counts_seen_by(client, user) -> dict[str, int]:
     listed = api.get("/api/v1/incidents/", {"overdue": "true"}).json()
     # The report of the user's place for March 2026: the "All records" row's overdue figure,
     # and the records behind its link.
-    place = "14" if panel is not None else "140305"
+    place = "14" if supervises else "140305"
     report = client.get(f"/reports/{place}/202603/").context["r"]
     cell = next(c for c in report.lines[0].cells if c.code == "overdue")
     link = urlsplit(cell.url)
     behind = client.get(link.path + "?" + link.query)
     return {
-        "home": panel.overdue_total if panel is not None else home["overdue_total"],
+        "home": overdue.count,
         "overdue page": page.context["total"],
         "overdue page rows": page.context["page"].paginator.count,
         "register": register.context["page"].paginator.count,

@@ -26,12 +26,14 @@ from safevillage.audit.log import record_event
 from safevillage.audit.models import AuditEvent, Verification
 from safevillage.incidents.models import Incident
 from safevillage.places.models import Place
+from safevillage.reports.models import ReportReminder
 from tests.audit.conftest import TABLE, as_attacker
 from tests.incidents.factories_register import overdue
 
 ROOT = Path(__file__).resolve().parents[2]
 ESCALATE = "safevillage.jobs.tasks.escalate"
 VERIFY = "safevillage.jobs.tasks.verify_audit"
+REMIND = "safevillage.jobs.tasks.remind_reports"
 # Long enough for a loaded two-core machine; a run normally ends within a few seconds.
 WAIT_SECONDS = 90
 
@@ -112,6 +114,10 @@ def test_the_worker_escalates_an_overdue_record_by_itself_and_once(
     # The audit chain was verified too, at start (a new job is due at once), and stored.
     wait_for(lambda: Verification.objects.exists(), log)
     assert Verification.objects.get().intact
+    # And the places whose reports are not in were reminded, once each per period and stage.
+    wait_for(lambda: Task.objects.filter(func=REMIND, success=True).exists(), log)
+    reminded = ReportReminder.objects.values_list("place_code", "period_id", "stage")
+    assert len(reminded) == len(set(reminded)) > 0
 
 
 @pytest.mark.django_db(transaction=True)

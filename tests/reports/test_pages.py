@@ -103,13 +103,16 @@ def test_saving_bad_values_shows_the_errors_and_saves_nothing(client, sokha, oct
 def test_the_district_approves_from_its_page_once_the_communes_have_submitted(client, sokha, dara, vannak, october):
     client.force_login(vannak)
     page = client.get("/reports/1403/202510/").content.decode()
-    assert 'formaction="/reports/1403/202510/approve/"' in page
+    # Before approving, the district sees the communes that have not submitted, not the button.
+    assert 'formaction="/reports/1403/202510/approve/"' not in page
+    assert "2 of 2 communes have not submitted their reports yet" in page
     refused = client.post("/reports/1403/202510/approve/")
     assert refused.status_code == 400 and "140305" in refused.content.decode()
     for officer, code in ((sokha, "140305"), (dara, "140306")):
         client.force_login(officer)
         assert client.post(f"/reports/{code}/202510/submit/").status_code == 302
     client.force_login(vannak)
+    assert 'formaction="/reports/1403/202510/approve/"' in client.get("/reports/1403/202510/").content.decode()
     assert client.post("/reports/1403/202510/approve/").status_code == 302
     assert ResultReport.objects.get(place_code="1403").status == ReportStatus.APPROVED
     # The district cannot un-approve its own approval; the form is not offered.
