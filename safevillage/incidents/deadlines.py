@@ -134,3 +134,33 @@ def overdue_by_commune(incidents: IncidentQuerySet, now: datetime.datetime | Non
         .values_list("commune", "n")
     )
     return dict(sorted(rows))
+
+
+# The next step an open record waits for, in words, with its deadline (the register's cards).
+DUE_LABELS = {
+    ACKNOWLEDGEMENT: _("Acknowledge by"),
+    FIRST_ACTION: _("First action by"),
+    CLOSURE: _("Close by"),
+}
+
+
+@dataclass(frozen=True)
+class NextDeadline:
+    kind: str
+    due_at: datetime.datetime
+
+    @property
+    def label(self) -> str:
+        return str(DUE_LABELS[self.kind])
+
+
+def next_deadline(incident: Incident) -> NextDeadline | None:
+    """The first deadline of an open record whose step is still undone (acknowledge, first
+    action, close, in that order); None for a closed or withdrawn record."""
+    if incident.status not in OPEN_STATUSES:
+        return None
+    if incident.acknowledged_at is None:
+        return NextDeadline(ACKNOWLEDGEMENT, incident.acknowledge_due_at)
+    if incident.first_action_at is None:
+        return NextDeadline(FIRST_ACTION, incident.action_due_at)
+    return NextDeadline(CLOSURE, incident.close_due_at)
