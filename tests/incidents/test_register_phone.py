@@ -173,8 +173,8 @@ def test_bulk_acknowledge_acts_on_each_record_and_says_what_happened_to_each(cli
     assert "Acknowledged." in results[0][1]
     assert "cannot be acknowledged" in results[2][1]
     # Outside the commune or missing: the same words, and no reference given away.
-    assert results[3][1] == f"#{neighbours.pk} Refused : No such record in your area."
-    assert results[4][1] == "#987654 Refused : No such record in your area."
+    assert results[3][1] == f"#{neighbours.pk} Refused: No such record in your area."
+    assert results[4][1] == "#987654 Refused: No such record in your area."
     assert "2 done, 3 refused." in response.content.decode()
     for record in (first, second):
         record.refresh_from_db()
