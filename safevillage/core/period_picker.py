@@ -113,8 +113,6 @@ class PeriodSelect(forms.Select):
                             "label": period.label,
                             "selected": selected is not None and period == selected,
                             "default": period == default,
-                            "first": period.first_month,
-                            "last": period.last_month,
                         }
                         for period in periods
                     ],

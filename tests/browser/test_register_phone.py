@@ -9,10 +9,11 @@ import os
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
+from safevillage.core.period_picker import reporting_period
 from safevillage.core.periods import Period, PeriodKind
 from safevillage.incidents.models import Status
 from tests.browser.test_complaint_journey import sign_in
@@ -104,3 +105,26 @@ def test_commune_officer_reads_filters_and_acknowledges_the_register_on_a_phone(
     for record in new_ones:
         record.refresh_from_db()
         assert record.status == Status.ACKNOWLEDGED
+
+
+def test_switching_the_kind_of_period_keeps_the_time_chosen(phone, sokha):
+    sign_in(phone, "sokha")
+    phone.goto("/reports/")
+    period = phone.locator("#id_period")
+    month = reporting_period()
+    expect(period).to_have_value(month.id)
+    # Only the months are listed until another kind is asked for.
+    expect(phone.locator("optgroup[data-kind=quarter]")).to_be_hidden()
+    phone.get_by_role("button", name=km("Year"), exact=True).click()
+    expect(period).to_have_value(str(month.year))
+    # From a year to its quarters: the quarter being reported on if it is in that year, else
+    # the latest one offered.
+    phone.get_by_role("button", name=km("Quarter"), exact=True).click()
+    quarter = reporting_period(PeriodKind.QUARTER)
+    if quarter.year != month.year:
+        quarter = Period.containing(timezone.now(), PeriodKind.QUARTER)
+    expect(period).to_have_value(quarter.id)
+    expect(phone.get_by_role("button", name=km("Quarter"), exact=True)).to_have_attribute("aria-pressed", "true")
+    assert phone.evaluate(NO_SIDEWAYS_SCROLL)
+    phone.get_by_role("button", name=km("Open the report"), exact=True).click()
+    expect(phone).to_have_url(re.compile(rf"/reports/140305/{quarter.id}/$"))

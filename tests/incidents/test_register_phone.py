@@ -148,8 +148,7 @@ def post_bulk(client, user, action: str, records: list[Incident | int], **extra)
         if isinstance(record, int):
             data["ids"].append(str(record))  # type: ignore[union-attr]
         else:
-            data["ids"].append(str(record.pk))  # type: ignore[union-attr]
-            data[f"v{record.pk}"] = str(record.version)
+            data["ids"].append(f"{record.pk}:{record.version}")  # type: ignore[union-attr]
     return client.post("/incidents/bulk/", data)
 
 

@@ -9,21 +9,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from safevillage.core.period_picker import render_picker
 from safevillage.incidents import bulk
-
-# What each line of a card says before its value ("ស្ថានភាព៖" in Khmer, "Status:" in English).
-_CARD_LABELS = {
-    "reported": gettext_lazy("Reported"),
-    "occurred": gettext_lazy("Occurred"),
-    "village": gettext_lazy("Village"),
-    "category": gettext_lazy("Category"),
-    "channel": gettext_lazy("Channel"),
-    "status": gettext_lazy("Status"),
-    "deadline": gettext_lazy("Deadline"),
-}
 
 # Two links in one tap each: (parameter, value when on).
 _SHORTCUTS = (("needs_action", "1"), ("assigned", "me"))
@@ -44,7 +32,9 @@ def phone_context(request: HttpRequest, params: dict[str, str], errors: dict[str
             "period", params.get("period", ""), blank_label=_("Any period"), invalid="period" in errors
         ),
         "filters_in_use": sum(1 for value in params.values() if value),
-        "card_labels": {key: _("%(label)s:") % {"label": label} for key, label in _CARD_LABELS.items()},
+        # A card says its values in words ("Acknowledge by …", "Received"); only the date needs
+        # a label ("ថ្ងៃរាយការណ៍៖" in Khmer). One label, not one per cell: the page stays light on 3G.
+        "reported_label": _("%(label)s:") % {"label": _("Reported")},
         "shortcuts": {name: _toggle(params, name, value) for name, value in _SHORTCUTS},
         "bulk": {
             "acknowledge": bulk.offers(user, "acknowledge"),

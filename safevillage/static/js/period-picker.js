@@ -3,21 +3,34 @@
 (function () {
   "use strict";
 
+  // The first and last months (YYYYMM) of a DHIS2 period: 202603, 2026Q1, 2026S1, 2026.
+  function months(id) {
+    var match = /^(\d{4})(?:(\d{2})|Q(\d)|S(\d))?$/.exec(id || "");
+    if (!match) return null;
+    var year = Number(match[1]) * 100;
+    if (match[2]) return [year + Number(match[2]), year + Number(match[2])];
+    var span = match[3] ? 3 : match[4] ? 6 : 12;
+    var first = year + (Number(match[3] || match[4] || 1) - 1) * span + 1;
+    return [first, first + span - 1];
+  }
+
   function show(picker, kind, keepSelection) {
     var select = picker.querySelector("select");
-    var current = select.selectedOptions[0];
-    var month = current && current.dataset.first ? Number(current.dataset.first) : 0;
+    var chosen = months(select.value);
     var target = null;
     select.querySelectorAll("optgroup").forEach(function (group) {
       var shown = group.dataset.kind === kind;
       group.hidden = !shown;
       group.disabled = !shown;
       if (!shown || keepSelection) return;
-      // The period of this kind holding the one chosen before, else the reporting period.
-      group.querySelectorAll("option").forEach(function (option) {
-        if (month && Number(option.dataset.first) <= month && month <= Number(option.dataset.last)) target = option;
+      // Over the same time as the period chosen before: the reporting period if it is one of
+      // those, else the latest (options run newest first); over no such time, the reporting period.
+      var fallback = group.querySelector("option[data-default]") || group.querySelector("option");
+      var overlapping = Array.prototype.filter.call(group.querySelectorAll("option"), function (option) {
+        var span = months(option.value);
+        return chosen && span && span[0] <= chosen[1] && chosen[0] <= span[1];
       });
-      target = target || group.querySelector("option[data-default]") || group.querySelector("option");
+      target = overlapping.indexOf(fallback) >= 0 ? fallback : overlapping[0] || fallback;
     });
     if (target) target.selected = true;
     picker.querySelectorAll("button.period-kind").forEach(function (button) {
