@@ -256,3 +256,25 @@ def test_bulk_with_nothing_selected_says_so(client, sokha, places):
     response = post_bulk(client, sokha, "acknowledge", [])
     assert response.status_code == 400
     assert "Select at least one record." in response.content.decode()
+
+
+# --- the cards ------------------------------------------------------------------------------
+
+
+def test_each_record_says_its_next_deadline_in_words(client, sokha, places):
+    records = {
+        "Acknowledge by": on_time(places["14030501"]),
+        "First action by": on_time(places["14030501"], status=Status.ACKNOWLEDGED, acknowledged_at=NOW),
+        "Close by": on_time(places["14030501"], status=Status.INVESTIGATING, acknowledged_at=NOW, first_action_at=NOW),
+        "Overdue: Not acknowledged in time (3 days late)": overdue(places["14030501"]),
+        "—": incident(places["14030501"], status=Status.CLOSED),
+    }
+    page = listing(client, sokha).content.decode()
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", re.search(r"<tbody>.*</tbody>", page, re.S)[0], re.S)
+    for words, record in records.items():
+        [row] = [row for row in rows if record.reference in row]
+        deadline = re.search(r'<td class="deadline">(.*?)</td>', row, re.S)
+        assert deadline and words in re.sub(r"<[^>]+>", "", deadline[1]), (words, deadline)
+    # Only open records can be ticked for a bulk action.
+    assert f'value="{records["—"].pk}:' not in page
+    assert f'value="{records["Close by"].pk}:{records["Close by"].version}"' in page
