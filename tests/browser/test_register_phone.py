@@ -17,12 +17,17 @@ from safevillage.core.period_picker import reporting_period
 from safevillage.core.periods import Period, PeriodKind
 from safevillage.incidents.models import Status
 from tests.browser.test_complaint_journey import sign_in
+from tests.incidents.factories_register import overdue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("khmer_default")]
 
 # Where to keep screenshots of the pages as test artefacts (unset: none are taken).
 SHOTS = os.environ.get("SCREENSHOTS_DIR", "")
-NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+# Neither the page nor a table's own scrolling box is wider than the screen.
+NO_SIDEWAYS_SCROLL = (
+    "() => [document.documentElement, ...document.querySelectorAll('.table-wrap')]"
+    ".every((box) => box.scrollWidth <= box.clientWidth)"
+)
 
 
 def km(message: str) -> str:
@@ -128,3 +133,13 @@ def test_switching_the_kind_of_period_keeps_the_time_chosen(phone, sokha):
     assert phone.evaluate(NO_SIDEWAYS_SCROLL)
     phone.get_by_role("button", name=km("Open the report"), exact=True).click()
     expect(phone).to_have_url(re.compile(rf"/reports/140305/{quarter.id}/$"))
+
+
+def test_the_overdue_records_fit_a_phone_too(phone, sokha, places):
+    late = overdue(places["14030501"], days_late=12)
+    sign_in(phone, "sokha")
+    phone.goto("/incidents/overdue/")
+    card = phone.locator("table.register tbody tr.overdue")
+    expect(card).to_contain_text(late.reference)
+    expect(card).to_contain_text(km("Not acknowledged in time"))
+    assert phone.evaluate(NO_SIDEWAYS_SCROLL)
