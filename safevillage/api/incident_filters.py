@@ -77,6 +77,17 @@ INCIDENT_FILTERS = [
         "Text in the reference or the description (case-insensitive).",
     ),
     _query(
+        "assigned",
+        {"type": "string", "enum": ["me"]},
+        "me: only records assigned to the caller.",
+    ),
+    _query(
+        "needs_action",
+        _ONLY_TRUE,
+        "true: only records waiting for the caller's action: received and not acknowledged, reopened or "
+        "overdue where the caller investigates, and records escalated to the level the caller supervises.",
+    ),
+    _query(
         "sort",
         {"type": "string", "enum": [f"{sign}{key}" for key in SORTS for sign in ("", "-")]},
         "Order: reported (time of the report), occurred (time of the incident) or status (workflow "

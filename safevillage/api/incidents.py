@@ -121,7 +121,7 @@ class IncidentViewSet(viewsets.GenericViewSet[Incident]):
         )
 
     def list(self, request: Request) -> Response:
-        result = filter_incidents(self.get_queryset(), request.query_params)
+        result = filter_incidents(self.get_queryset(), request.query_params, user=request.user)
         if result.errors:
             raise ValidationError({name: [message] for name, message in result.errors.items()})
         page = self.paginate_queryset(IdsFirst(result.queryset))  # type: ignore[arg-type]

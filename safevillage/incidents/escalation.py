@@ -135,18 +135,24 @@ def escalate_overdue(
 # --- What supervisors see --------------------------------------------------------------
 
 
+def escalated_to_q(user: AnyUser) -> Q:
+    """Records escalated to the level at which ``user`` supervises, within that place (see
+    ``escalated_to``); matches nothing for a user who supervises nowhere."""
+    match = Q(pk__in=[])
+    for prefix in prefixes(user, "incidents.supervise"):
+        level = len(prefix) // 2
+        if level in LEVEL_NAMES:
+            match |= Q(escalated_to_level=level) & under("place_code", prefix)
+    return match
+
+
 def escalated_to(user: AnyUser) -> IncidentQuerySet:
     """Open records escalated to the level at which ``user`` supervises, within that
     place: a district officer sees those escalated to the district in their district, a
     provincial secretariat those escalated to the province, the national secretariat those
     escalated to the national level. (A user supervising a province and, separately, a
     district inside it sees the province's records only: scoping keeps the wider prefix.)"""
-    match = Q(pk__in=[])
-    for prefix in prefixes(user, "incidents.supervise"):
-        level = len(prefix) // 2
-        if level in LEVEL_NAMES:
-            match |= Q(escalated_to_level=level) & under("place_code", prefix)
-    return Incident.objects.visible_to(user, "incidents.supervise").open().filter(match)
+    return Incident.objects.visible_to(user, "incidents.supervise").open().filter(escalated_to_q(user))
 
 
 @dataclass

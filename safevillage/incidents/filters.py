@@ -8,6 +8,7 @@ import datetime
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, OrderBy, Q, Value, When
@@ -16,10 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safevillage.core.periods import Period, PeriodError
+from safevillage.incidents.attention import needs_action_q
 from safevillage.incidents.deadlines import overdue_q
 from safevillage.incidents.models import OPEN_STATUSES, Channel, IncidentQuerySet, Outcome, Status
 from safevillage.places.codes import under
 from safevillage.policy.models import Category
+
+if TYPE_CHECKING:
+    from safevillage.accounts.scoping import AnyUser
 
 # Free-text search reads the description with LIKE: a longer query only costs more.
 MAX_QUERY_LENGTH = 100
@@ -39,6 +44,9 @@ FILTER_PARAMS = (
     "overdue",
     "escalated",
     "q",
+    # Personal: what the reader has to do (``personal_q``).
+    "assigned",
+    "needs_action",
 )
 
 # Status sorts in workflow order, not alphabetically.
@@ -61,13 +69,20 @@ class FilterResult:
 
 
 def filter_incidents(
-    incidents: IncidentQuerySet, params: Mapping[str, str], now: datetime.datetime | None = None
+    incidents: IncidentQuerySet,
+    params: Mapping[str, str],
+    now: datetime.datetime | None = None,
+    *,
+    user: AnyUser | None = None,
 ) -> FilterResult:
-    """Apply the selection parameters (``selection_q``), ``q`` (text in the reference or
-    description) and ``sort`` to an already scoped queryset. Bad values are reported in
-    ``errors`` (translated) and the filter matches nothing, never everything."""
+    """Apply the selection parameters (``selection_q``), the reader's own (``personal_q``:
+    ``user`` is the reader), ``q`` (text in the reference or description) and ``sort`` to an
+    already scoped queryset. Bad values are reported in ``errors`` (translated) and the filter
+    matches nothing, never everything."""
     selection, errors = selection_q(params, now)
-    incidents = incidents.filter(selection)
+    personal, personal_errors = personal_q(params, user, now)
+    errors.update(personal_errors)
+    incidents = incidents.filter(selection & personal)
     if "q" not in errors and (query := params.get("q", "").strip()):
         if len(query) > MAX_QUERY_LENGTH:
             errors["q"] = _("Search for at most %(limit)d characters.") % {"limit": MAX_QUERY_LENGTH}
@@ -195,6 +210,34 @@ def selection_q(params: Mapping[str, str], now: datetime.datetime | None = None)
             q &= Q(escalated_to_level=int(escalated))
         else:
             errors["escalated"] = _("Escalation is 0 (national), 1 (province) or 2 (district).")
+    return q, errors
+
+
+def personal_q(
+    params: Mapping[str, str], user: AnyUser | None, now: datetime.datetime | None = None
+) -> tuple[Q, dict[str, str]]:
+    """The parameters that depend on who reads (not shareable as a link to the same records):
+
+    ============  =========================================================================
+    assigned      ``me``: open or closed records assigned to the reader
+    needs_action  ``true``: records waiting for the reader's action (``attention``)
+    ============  =========================================================================
+    """
+    q, errors = Q(), {}
+    if assigned := params.get("assigned", "").strip().lower():
+        if assigned != "me":
+            errors["assigned"] = _("Use assigned=me.")
+        elif user is None or not user.is_authenticated:
+            errors["assigned"] = _("Sign in to see the records assigned to you.")
+        else:
+            q &= Q(assigned_to=user)
+    if needs_action := params.get("needs_action", "").strip().lower():
+        if needs_action not in _TRUE:
+            errors["needs_action"] = _("Use needs_action=true.")
+        elif user is None or not user.is_authenticated:
+            errors["needs_action"] = _("Sign in to see the records waiting for you.")
+        else:
+            q &= needs_action_q(user, now)
     return q, errors
 
 

@@ -3,7 +3,7 @@ lists, overdue and exports in views/register.py."""
 
 from django.urls import path, re_path
 
-from safevillage.incidents.views import record, register
+from safevillage.incidents.views import bulk, record, register
 
 app_name = "incidents"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("", register.incident_list, name="list"),
     path("overdue/", register.overdue_list, name="overdue"),
     path("export.csv", register.export_csv, name="export"),
+    # views/bulk.py
+    path("bulk/", bulk.bulk_action, name="bulk"),
     # views/record.py
     path("new/", record.create, name="create"),
     # A record's page and its action forms match only a reference, so they shadow no other page.

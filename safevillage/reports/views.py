@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safevillage.accounts.scoping import access_or_404, can, prefix_filter
+from safevillage.core.period_picker import PeriodField, render_picker, reporting_period
 from safevillage.core.periods import Period, PeriodError
 from safevillage.places.models import Level, Place
 from safevillage.reports import approval
@@ -184,6 +185,7 @@ def _page(
             else Place.objects.current(on=target.period.end).filter(level=Level.PROVINCE).order_by("code")
         ),
         **_permissions(request, target),
+        "period_picker": render_picker("period", target.period),
     }
     return render(request, "reports/report.html", context, status=status)
 
@@ -196,17 +198,16 @@ def index(request: HttpRequest) -> HttpResponse:
     error = ""
     if place or period:
         try:
-            parsed = Period.parse(period)
+            parsed = PeriodField().clean(period)
             return HttpResponseRedirect(reverse("reports:detail", args=[place or COUNTRY_SLUG, parsed.id]))
-        except PeriodError as problem:
-            error = str(problem)
+        except ValidationError as problem:
+            error = problem.messages[0]
     # Broadest first: a national reader sees provinces and districts before the communes.
     places = (
         Place.objects.filter(prefix_filter(request.user, "reports.view", "code"))
         .filter(level__lte=3)
         .order_by("level", "code")[:400]
     )
-    last_month = Period.containing(timezone.now()).previous()
     return render(
         request,
         "reports/index.html",
@@ -214,7 +215,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "places": places,
             "national": can(request.user, "reports.view", NATIONAL),
             "error": error,
-            "params": {"place": place, "period": period or last_month.id},
+            "params": {"place": place},
+            # Chosen, not typed; the report being written now unless the URL names another.
+            "period_picker": render_picker("period", period or reporting_period(), invalid=bool(error)),
         },
         status=400 if error else 200,
     )

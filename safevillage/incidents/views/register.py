@@ -21,9 +21,16 @@ from safevillage.accounts.scoping import can, prefix_filter, prefixes
 from safevillage.audit.log import record_event
 from safevillage.core.paging import IdsFirst
 from safevillage.incidents import exports
-from safevillage.incidents.deadlines import classify, overdue_by_commune, overdue_records, reads_overdue
+from safevillage.incidents.deadlines import (
+    classify,
+    next_deadline,
+    overdue_by_commune,
+    overdue_records,
+    reads_overdue,
+)
 from safevillage.incidents.filters import FILTER_PARAMS, MAX_QUERY_LENGTH, filter_incidents
 from safevillage.incidents.models import Channel, Incident, Status
+from safevillage.incidents.views.register_phone import phone_context
 from safevillage.places.codes import under
 from safevillage.places.models import Place
 from safevillage.policy.models import Category
@@ -73,7 +80,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "incidents.view"):
         raise Http404
     now = timezone.now()
-    result = filter_incidents(Incident.objects.visible_to(request.user), request.GET, now)
+    result = filter_incidents(Incident.objects.visible_to(request.user), request.GET, now, user=request.user)
     page_size = _page_size(request.GET.get("page_size"))
     rows = IdsFirst(result.queryset.select_related("category", "village"))
     page = Paginator(rows, page_size).get_page(request.GET.get("page"))
@@ -94,7 +101,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         )
     context: dict[str, Any] = {
         "page": page,
-        "rows": [(incident, classify(incident, now)) for incident in page.object_list],
+        "rows": [(incident, classify(incident, now), next_deadline(incident)) for incident in page.object_list],
         "errors": result.errors,
         "params": params,
         "filtered": any(params.values()),
@@ -108,6 +115,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "page_size": page_size,
         "max_query_length": MAX_QUERY_LENGTH,
         "can_see_overdue": reads_overdue(request.user),
+        **phone_context(request, params, result.errors),
     }
     if getattr(request, "htmx", False):
         # htmx does not swap a 4xx response: the partial carries the errors with a 200.
@@ -122,7 +130,7 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     if not can(request.user, "incidents.view"):
         raise Http404
     now = timezone.now()
-    result = filter_incidents(Incident.objects.visible_to(request.user), request.GET, now)
+    result = filter_incidents(Incident.objects.visible_to(request.user), request.GET, now, user=request.user)
     if result.errors:
         return HttpResponseBadRequest("\n".join(result.errors.values()), content_type="text/plain; charset=utf-8")
     # A snapshot by primary key: records created while the file streams are left out, so
