@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "safevillage.training",
     "safevillage.forums",
     "safevillage.disputes",
+    "safevillage.exports",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +287,7 @@ JOBS_VERIFY_AUDIT_EVERY_MINUTES = env_int("JOBS_VERIFY_AUDIT_EVERY_MINUTES", 24 
 # Reminders of reports due and overdue: each is sent once per place, period and stage, so a
 # run only looks for what is new; every 6 hours is soon enough after a period ends.
 JOBS_REMIND_REPORTS_EVERY_MINUTES = env_int("JOBS_REMIND_REPORTS_EVERY_MINUTES", 6 * 60, minimum=1)
+JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES = env_int("JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES", 60, minimum=1)
 # A run longer than the timeout is stopped; a failed or stopped run is retried `retry` seconds
 # after it started (so retry > timeout), at most `max_attempts` times in all.
 JOBS_TIMEOUT = env_int("JOBS_TIMEOUT_SECONDS", 1800, minimum=1)
@@ -305,6 +307,12 @@ Q_CLUSTER = {
     "poll": 1,
     "label": "Jobs",
 }
+
+# --- Exports of the register (safevillage/exports) -------------------------------------
+# The worker writes each requested file here; only the person who asked downloads it, through
+# the application (never served as a static file), until it expires.
+EXPORTS_DIR = Path(env_str("EXPORTS_DIR", str(PROJECT_DIR / "var" / "exports")))
+EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7, minimum=1)
 
 # --- Register -------------------------------------------------------------------------
 # Days an overdue record stays escalated at one level before it goes to the next (escalate_overdue).

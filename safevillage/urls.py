@@ -27,6 +27,7 @@ urlpatterns += [
     path("forums/", include("safevillage.forums.urls")),
     path("disputes/", include("safevillage.disputes.urls")),
     path("queue/", include("safevillage.workqueue.urls")),
+    path("exports/", include("safevillage.exports.urls")),
     # The admin's own password change would allow unlimited guesses of the current password.
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),

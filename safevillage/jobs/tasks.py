@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.utils import timezone, translation
 
 from safevillage.audit.verify import verify_and_record
+from safevillage.exports import expiry
+from safevillage.exports import run as export_run
 from safevillage.incidents.escalation import LEVEL_NAMES, escalate_overdue
 from safevillage.reports.reminders import send_reminders
 
@@ -43,3 +45,13 @@ def remind_reports() -> str:
         f"Sent {len(sent)} reminder(s) at {now.isoformat(timespec='seconds')}: "
         f"{len(sent) - overdue} due, {overdue} overdue."
     )
+def export_records(export_id: int) -> str:
+    """Write one export of the register that a user asked for (``exports/run.py``)."""
+    export = export_run.run(export_id)
+    return f"Export {export.pk} ({export.format}): {export.rows_written} row(s)."
+
+
+def remove_expired_exports() -> str:
+    """Remove the files of expired exports (``exports/expiry.py``)."""
+    cleanup = expiry.remove_expired()
+    return f"Removed {cleanup.removed} expired export(s); {cleanup.abandoned} unfinished export(s) marked failed."

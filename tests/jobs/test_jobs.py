@@ -13,7 +13,7 @@ from django_q.models import Schedule, Task
 from safevillage.accounts.roles import Role
 from safevillage.audit.models import AuditEvent, Verification
 from safevillage.jobs import tasks
-from safevillage.jobs.schedule import ensure_schedules
+from safevillage.jobs.schedule import JOBS, ensure_schedules
 from tests.incidents.factories_register import overdue
 
 pytestmark = pytest.mark.django_db
@@ -38,16 +38,15 @@ def test_the_verification_stores_its_verdict(places):
 def test_the_schedule_is_written_once_and_a_restart_keeps_the_next_run(settings):
     now = timezone.now()
     first = {s.name: s.next_run for s in ensure_schedules(now)}
-    assert first == {"escalate_overdue": now, "remind_reports": now, "verify_audit": now}  # due at once when new
+    assert first == {job.name: now for job in JOBS}  # due at once when new
     Schedule.objects.filter(name="verify_audit").update(next_run=now + datetime.timedelta(hours=20))
 
     again = {s.name: (s.minutes, s.next_run) for s in ensure_schedules(now + datetime.timedelta(minutes=5))}
 
-    assert Schedule.objects.count() == 3
-    assert again == {
-        "escalate_overdue": (60, now),
-        "remind_reports": (360, now),
-        "verify_audit": (1440, now + datetime.timedelta(hours=20)),
+    assert Schedule.objects.count() == len(JOBS)
+    # Each job at its interval of the settings; the one moved keeps its next run.
+    assert again == {job.name: (getattr(settings, job.setting), now) for job in JOBS} | {
+        "verify_audit": (1440, now + datetime.timedelta(hours=20))
     }
     # A shorter interval brings the next run forward.
     settings.JOBS_VERIFY_AUDIT_EVERY_MINUTES = 60
