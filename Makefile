@@ -102,6 +102,12 @@ resilience: install static
 	fi
 	bash scripts/resilience/disk_full.sh
 
+# The register's export as a background job, at a million records, in a real browser with a
+# real worker (tests/browser/test_export_progress.py; the suite runs it at 100,000).
+.PHONY: export-drill
+export-drill: install assets messages
+	EXPORT_BROWSER_RECORDS=1000000 $(BIN)/pytest tests/browser/test_export_progress.py -q
+
 # Static security analysis of the product's code (configuration in pyproject.toml).
 security: install
 	$(BIN)/bandit -c pyproject.toml -r safevillage -q

@@ -45,6 +45,8 @@ def remind_reports() -> str:
         f"Sent {len(sent)} reminder(s) at {now.isoformat(timespec='seconds')}: "
         f"{len(sent) - overdue} due, {overdue} overdue."
     )
+
+
 def export_records(export_id: int) -> str:
     """Write one export of the register that a user asked for (``exports/run.py``)."""
     export = export_run.run(export_id)
