@@ -78,7 +78,9 @@ def test_closing_before_opening_is_refused(client, council):
 
 def test_an_offence_that_cannot_be_mediated_is_refused(client, council):
     client.force_login(council)
-    trafficking = Category.objects.create(code="trafficking-test", name_km="ជួញដូរ", name_en="Trafficking", is_crime=True)
+    trafficking = Category.objects.create(
+        code="trafficking-test", name_km="ជួញដូរ", name_en="Trafficking", is_crime=True, closure_kind="crime"
+    )
     response = client.post(reverse("disputes:new", args=["140305"]), dispute_form(category=str(trafficking.pk)))
     assert response.status_code == 400
     assert "cannot be mediated out of court." in response.content.decode()

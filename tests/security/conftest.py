@@ -139,6 +139,7 @@ def fill_path(path: str, register: Register) -> str:
         "code": "14030501",
         "place_code": "14",
         "period": "2026",
+        "id": str(register.by_status["received"].created_by_id),  # an officer's account (people API)
     }
     for name in re.findall(r"{(\w+)}", path):
         if name not in values:
