@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "safevillage.incidents",
     "safevillage.public",
     "safevillage.reports",
+    "safevillage.safety",
     "safevillage.api",
     "safevillage.jobs",
 ]

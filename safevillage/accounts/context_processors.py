@@ -16,6 +16,7 @@ MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("incidents:create", _("Record an incident"), "incidents.record"),
     ("incidents:overdue", _("Overdue"), ("incidents.supervise", "incidents.investigate")),
     ("reports:index", _("Reports"), "reports.view"),
+    ("safety:index", _("Safety classification"), "reports.view"),
     ("audit:verify", _("Audit"), "audit.verify"),
     ("jobs:runs", _("Scheduled jobs"), "jobs.view"),
 ]
