@@ -4,6 +4,7 @@ them in Khmer or English from the same data (``translation.override`` for both a
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import translation
@@ -15,8 +16,18 @@ from safevillage.safety.models import SafetyDecision, Verdict
 from safevillage.safety.rules import Reason
 
 
+def number(value: Any) -> str:
+    """A stored decimal as people write it: 100.00 → 100, 5.60 → 5.6, 2.50 → 2.5."""
+    if not isinstance(value, str):
+        return str(value)
+    try:
+        return format(Decimal(value).normalize(), "f")
+    except InvalidOperation:
+        return value
+
+
 def _sentence(reason: str, ev: dict[str, Any], allowed: str | None, limits: dict[str, Any], village: bool) -> str:
-    values = {**ev, "allowed": allowed or "", **limits}
+    values = {**ev, "allowed": number(allowed or ""), **{k: number(v) for k, v in limits.items()}}
     texts = {
         Reason.NO_REPORT: (
             _("The commune has not submitted its report for this period, so its figures are not confirmed.")

@@ -55,3 +55,7 @@ def fw2021(policy: None) -> FrameworkVersion:
 
 def verdicts(decision: Any) -> dict[int, str]:
     return {item["number"]: item["verdict"] for item in decision.criteria}
+
+
+# The real WSGI application and device tokens, for the schema test.
+from tests.security.conftest import token_for, wsgi_app  # noqa: E402, F401
