@@ -36,6 +36,12 @@ JOBS = [
     Job("escalate_overdue", f"{TASKS}.escalate", _("Escalate overdue records"), "JOBS_ESCALATE_EVERY_MINUTES"),
     Job("verify_audit", f"{TASKS}.verify_audit", _("Verify the audit chain"), "JOBS_VERIFY_AUDIT_EVERY_MINUTES"),
     # Reminders of reports due and overdue (issue 16, item 5) come here when they exist.
+    Job(
+        "safety_classification",
+        f"{TASKS}.classify_safety",
+        _("Classify the communes' safety"),
+        "JOBS_CLASSIFY_SAFETY_EVERY_MINUTES",
+    ),
 ]
 LABELS = {job.func: job.label for job in JOBS}
 

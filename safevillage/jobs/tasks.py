@@ -30,3 +30,17 @@ def verify_audit() -> str:
     with translation.override("en"):
         verification = verify_and_record()
     return f"Intact: {verification.events} event(s) checked."
+
+
+def classify_safety() -> str:
+    """Classify every commune for the last ended quarter under each framework version
+    (``safety/national.py``): decisions that changed since the last run are stored anew."""
+    from safevillage.policy.models import FrameworkVersion
+    from safevillage.safety.national import classify_all, last_ended_quarter
+
+    period = last_ended_quarter()
+    lines = []
+    for framework in FrameworkVersion.objects.order_by("effective_from"):
+        for timed in classify_all(period, framework):
+            lines.append(timed.describe("", period, framework))
+    return " ".join(lines) or "No framework loaded."

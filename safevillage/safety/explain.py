@@ -65,15 +65,12 @@ def _sentence(reason: str, ev: dict[str, Any], allowed: str | None, limits: dict
 
 
 def thresholds_text(thresholds: dict[str, Any]) -> str:
-    return (
-        _(
-            "Thresholds %(version)s, from %(valid_from)s: very few means at most %(max_offences_per_1000_year)s "
-            "offences of a criterion per 1,000 residents a year; suppressed means at least %(min_solved_percent)s%% "
-            "of them solved; traffic: at most %(max_traffic_accidents_per_1000_year)s accidents per 1,000 residents "
-            "a year and %(max_traffic_deaths)s killed; records open past a deadline: at most %(max_overdue)s."
-        )
-        % thresholds
-    )
+    return _(
+        "Thresholds %(version)s, from %(valid_from)s: very few means at most %(max_offences_per_1000_year)s "
+        "offences of a criterion per 1,000 residents a year; suppressed means at least %(min_solved_percent)s%% "
+        "of them solved; traffic: at most %(max_traffic_accidents_per_1000_year)s accidents per 1,000 residents "
+        "a year and %(max_traffic_deaths)s killed; records open past a deadline: at most %(max_overdue)s."
+    ) % {k: number(v) for k, v in thresholds.items()}
 
 
 def explanation(decision: SafetyDecision, item: dict[str, Any]) -> str:
