@@ -13,9 +13,17 @@ from safevillage.incidents.models import Incident
 from safevillage.places.models import Place
 from safevillage.policy.models import FrameworkVersion
 from safevillage.reports.models import ReportStatus, ResultReport
-from tests.reports.conftest import create
+from tests.reports.conftest import _cache, create
 
 Q1 = Period.parse("2025Q1")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lookups() -> Any:
+    """Categories and places by code are cached for one test (ids differ between tests)."""
+    _cache.clear()
+    yield
+    _cache.clear()
 
 
 @pytest.fixture
