@@ -20,7 +20,7 @@ every criterion passes.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
@@ -74,7 +74,7 @@ class Figures:
     injuries: int = 0
 
     def __add__(self, other: Figures) -> Figures:
-        return Figures(**{k: v + getattr(other, k) for k, v in asdict(self).items()})
+        return Figures(**{k: v + getattr(other, k) for k, v in vars(self).items()})
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,8 @@ class Judgement:
             "kind": self.kind.value,
             "verdict": self.verdict.value,
             "reasons": [r.value for r in self.reasons],
-            "evidence": asdict(self.figures),
+            # vars, not dataclasses.asdict: a national run builds thousands of these.
+            "evidence": dict(vars(self.figures)),
             "allowed": None if self.allowed is None else str(self.allowed),
         }
 
