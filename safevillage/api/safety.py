@@ -172,6 +172,7 @@ class SafetyView(APIView):
         if decision is None:
             raise NotFound
         texts, thresholds_text = explain.in_both_languages(decision)
+        names = explain.criterion_names(decision)
         place = target.place
         body = {
             "place": {
@@ -197,7 +198,9 @@ class SafetyView(APIView):
             },
             "criteria": [
                 {
-                    **{k: item[k] for k in ("number", "name_en", "name_km", "kind", "verdict", "reasons", "evidence")},
+                    **{k: item[k] for k in ("number", "kind", "verdict", "reasons", "evidence")},
+                    "name_en": names[item["number"]].name_en,
+                    "name_km": names[item["number"]].name_km,
                     "allowed": item["allowed"],
                     "explanation_en": text["en"],
                     "explanation_km": text["km"],

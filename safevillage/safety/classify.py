@@ -76,8 +76,6 @@ def decide(
         "criteria": [
             {
                 **j.as_data(),
-                "name_en": c.name_en,
-                "name_km": c.name_km,
                 "trace": {"criterion": f"{framework.code}-{c.number}"},
             }
             for j, c in zip(judgements, criteria, strict=True)

@@ -8,9 +8,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from safevillage.policy.models import Criterion
 from safevillage.reports.trace import trace_url
 from safevillage.safety.models import SafetyDecision, Verdict
 from safevillage.safety.rules import Reason
@@ -90,8 +90,10 @@ def links(decision: SafetyDecision, item: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def name(item: dict[str, Any]) -> str:
-    return str(item["name_en"] if (get_language() or "km").startswith("en") else item["name_km"])
+def criterion_names(decision: SafetyDecision) -> dict[int, Criterion]:
+    """The framework's criteria by number: their names are policy data, not stored with each
+    of thousands of decisions (a national run writes 1,661 of them)."""
+    return {c.number: c for c in Criterion.objects.filter(framework_id=decision.framework_id)}
 
 
 VERDICT_LABELS = dict(Verdict.choices)

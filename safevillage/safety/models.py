@@ -92,7 +92,8 @@ class SafetyDecision(models.Model):
     framework = models.ForeignKey("policy.FrameworkVersion", on_delete=models.PROTECT, related_name="+")
     thresholds = models.ForeignKey(ThresholdSet, on_delete=models.PROTECT, related_name="+")
     overall = models.CharField(max_length=16, choices=Overall.choices)
-    # [{number, verdict, kind, reasons, evidence, trace}] in criterion order (rules.py).
+    # [{number, verdict, kind, reasons, evidence, allowed, trace}] in criterion order (rules.py);
+    # the names are the framework's criteria (policy data).
     criteria = models.JSONField()
     # What the decision was read from: population, report submitted, the threshold values.
     inputs = models.JSONField()

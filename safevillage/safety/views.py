@@ -90,10 +90,11 @@ def _framework_message(codes: str) -> str:
 
 
 def present(decision: SafetyDecision) -> list[dict[str, Any]]:
+    names = explain.criterion_names(decision)
     return [
         {
             "number": item["number"],
-            "name": explain.name(item),
+            "name": names[item["number"]].name if item["number"] in names else "",
             "verdict": item["verdict"],
             "verdict_label": explain.VERDICT_LABELS[item["verdict"]],
             "explanation": explain.explanation(decision, item),
