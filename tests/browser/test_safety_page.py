@@ -9,11 +9,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.reports.conftest import create, local
+from tests.safety.conftest import ensure_first_thresholds
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("khmer_default")]
 
 
 def test_the_classification_reads_on_a_phone(phone, policy, sokha):
+    ensure_first_thresholds()
     create("14030502", "robbery", local(2025, 2))
     phone.goto("/accounts/login/")
     phone.locator("#id_username").fill("sokha")

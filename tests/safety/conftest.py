@@ -26,6 +26,17 @@ def _fresh_lookups() -> Any:
     _cache.clear()
 
 
+def ensure_first_thresholds() -> None:
+    """The threshold set the data migration installs, again: a transactional test (the worker's,
+    the browser's) empties every table when it ends, migration data included."""
+    import importlib
+
+    from safevillage.safety.models import ThresholdSet
+
+    first = importlib.import_module("safevillage.safety.migrations.0002_first_threshold_set").FIRST
+    ThresholdSet.objects.get_or_create(version=first["version"], defaults=first)
+
+
 @pytest.fixture
 def make_record(policy: None, places: dict[str, Place]) -> Callable[..., Incident]:
     return create

@@ -40,3 +40,10 @@ def test_the_command_refuses_a_bad_period_or_framework(places, policy):
 def test_the_job_classifies_the_last_ended_quarter_under_each_framework(places, policy):
     result = tasks.classify_safety()
     assert result.count("4 communes of KH") == 2 and " under 2010 " in result and " under 2021 " in result
+
+
+def test_the_job_says_so_when_no_threshold_set_applies(places, policy):
+    from safevillage.safety.models import ThresholdSet
+
+    ThresholdSet.objects.all().delete()
+    assert tasks.classify_safety().startswith("No threshold set applies to ")
