@@ -40,6 +40,13 @@ def thresholds_for(period: Period) -> ThresholdSet:
     return found
 
 
+def framework_in_force(period: Period) -> FrameworkVersion | None:
+    """The framework in force at the end of the period (the 2021 points from 25 January 2021);
+    the earliest for a period before every framework."""
+    frameworks = FrameworkVersion.objects.order_by("-effective_from")
+    return frameworks.filter(effective_from__lte=period.end).first() or frameworks.last()
+
+
 def _thresholds(ts: ThresholdSet) -> Thresholds:
     return Thresholds(
         ts.max_offences_per_1000_year,

@@ -14,7 +14,6 @@ from safevillage.places.models import Level
 from safevillage.policy.models import FrameworkVersion
 from safevillage.safety.classify import Run, classify
 from safevillage.safety.models import Overall
-from safevillage.safety.views import default_framework
 
 
 @dataclass
@@ -46,7 +45,3 @@ def classify_all(
 
 def last_ended_quarter() -> Period:
     return Period.containing(timezone.now(), PeriodKind.QUARTER).previous()
-
-
-def framework_in_force(period: Period) -> FrameworkVersion | None:
-    return default_framework(period)

@@ -24,7 +24,7 @@ from safevillage.core.periods import Period, PeriodError
 from safevillage.places.models import Level, Place
 from safevillage.policy.models import FrameworkVersion
 from safevillage.safety import explain
-from safevillage.safety.classify import NoThresholds, classify, classify_place, history
+from safevillage.safety.classify import NoThresholds, classify, classify_place, framework_in_force, history
 from safevillage.safety.models import Overall, SafetyDecision, Verdict
 
 if TYPE_CHECKING:
@@ -54,12 +54,6 @@ class Target:
         return self.code or COUNTRY_SLUG
 
 
-def default_framework(period: Period) -> FrameworkVersion | None:
-    """The framework in force at the end of the period (the 2021 points from 25 January 2021)."""
-    frameworks = FrameworkVersion.objects.order_by("-effective_from")
-    return frameworks.filter(effective_from__lte=period.end).first() or frameworks.last()
-
-
 def resolve(user: AnyUser, place: str, period: str, framework: str | None) -> Target:
     """Http404 for a place missing or outside the reader's jurisdiction; BadRequest for a bad
     period or framework."""
@@ -79,7 +73,7 @@ def resolve(user: AnyUser, place: str, period: str, framework: str | None) -> Ta
             codes = ", ".join(FrameworkVersion.objects.values_list("code", flat=True))
             raise BadRequest(_framework_message(codes))
     else:
-        chosen = default_framework(parsed)
+        chosen = framework_in_force(parsed)
         if chosen is None:
             raise BadRequest(_framework_message(""))
     return Target(found, parsed, chosen)

@@ -6,8 +6,8 @@ from safevillage.core.periods import Period, PeriodError
 from safevillage.places.codes import under
 from safevillage.places.models import Place
 from safevillage.policy.models import FrameworkVersion
-from safevillage.safety.classify import NoThresholds
-from safevillage.safety.national import classify_all, framework_in_force, last_ended_quarter
+from safevillage.safety.classify import NoThresholds, framework_in_force
+from safevillage.safety.national import classify_all, last_ended_quarter
 
 
 class Command(BaseCommand):
