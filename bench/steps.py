@@ -180,6 +180,7 @@ def reports(args: argparse.Namespace) -> None:
     out["quarterly_report"] = timed(runs, lambda: len(build_report_data("", quarter)["rows"]))
     out["yearly_report"] = timed(runs, lambda: len(build_report_data("", year)["rows"]))
     out["ranking"] = timed(runs, lambda: _ranking_value(commune_ranking(quarter)))
+    out["safety"] = timed(runs, lambda: _safety_value(quarter))
     out["province_report"] = timed(runs, lambda: len(build_report_data(PROVINCE, quarter)["rows"]))
     officer = User.objects.get(username="bench-officer-0")
     out["officer_list"] = timed(runs, lambda: _officer_list(officer))
@@ -211,6 +212,16 @@ def _officer_list(officer: Any) -> int:
     records = Incident.objects.visible_to(officer).select_related("category", "assigned_to")
     pages = IdsFirst(filter_incidents(records, QueryDict("limit=20")).queryset)
     return len(pages[0:20]) + pages.count()
+
+
+def _safety_value(quarter: Period) -> list[Any]:
+    """Every commune classified under the 2021 points from the summaries (``safety.classify``):
+    the warm-up stores the decisions, the timed runs recompute them and find them unchanged."""
+    from safevillage.policy.models import FrameworkVersion
+    from safevillage.safety.classify import classify
+
+    run = classify("", quarter, FrameworkVersion.objects.get(code="2021"), load=False)
+    return [run.places, run.created, run.unchanged, dict(run.overall)]
 
 
 def _ranking_value(ranking: list[Any]) -> list[Any]:

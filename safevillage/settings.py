@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "safevillage.incidents",
     "safevillage.public",
     "safevillage.reports",
+    "safevillage.safety",
     "safevillage.api",
     "safevillage.jobs",
     "safevillage.posts",
@@ -288,6 +289,8 @@ JOBS_VERIFY_AUDIT_EVERY_MINUTES = env_int("JOBS_VERIFY_AUDIT_EVERY_MINUTES", 24 
 # run only looks for what is new; every 6 hours is soon enough after a period ends.
 JOBS_REMIND_REPORTS_EVERY_MINUTES = env_int("JOBS_REMIND_REPORTS_EVERY_MINUTES", 6 * 60, minimum=1)
 JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES = env_int("JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES", 60, minimum=1)
+# The communes' safety classification of the last ended quarter (safety/national.py), daily.
+JOBS_CLASSIFY_SAFETY_EVERY_MINUTES = env_int("JOBS_CLASSIFY_SAFETY_EVERY_MINUTES", 24 * 60, minimum=1)
 # A run longer than the timeout is stopped; a failed or stopped run is retried `retry` seconds
 # after it started (so retry > timeout), at most `max_attempts` times in all.
 JOBS_TIMEOUT = env_int("JOBS_TIMEOUT_SECONDS", 1800, minimum=1)

@@ -20,6 +20,7 @@ urlpatterns += [
     path("audit/", include("safevillage.audit.urls")),
     path("incidents/", include("safevillage.incidents.urls")),
     path("reports/", include("safevillage.reports.urls")),
+    path("safety/", include("safevillage.safety.urls")),
     path("public/", include("safevillage.public.urls")),
     path("jobs/", include("safevillage.jobs.urls")),
     path("posts/", include("safevillage.posts.urls")),

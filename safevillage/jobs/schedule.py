@@ -46,6 +46,12 @@ JOBS = [
         _("Remove expired exports"),
         "JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES",
     ),
+    Job(
+        "safety_classification",
+        f"{TASKS}.classify_safety",
+        _("Classify the communes' safety"),
+        "JOBS_CLASSIFY_SAFETY_EVERY_MINUTES",
+    ),
 ]
 # Jobs queued on demand rather than on a schedule, named on the job runs page all the same.
 ON_DEMAND = {f"{TASKS}.export_records": _("Export of the register")}

@@ -57,3 +57,23 @@ def remove_expired_exports() -> str:
     """Remove the files of expired exports (``exports/expiry.py``)."""
     cleanup = expiry.remove_expired()
     return f"Removed {cleanup.removed} expired export(s); {cleanup.abandoned} unfinished export(s) marked failed."
+
+
+def classify_safety() -> str:
+    """Classify every commune for the last ended quarter under each framework version
+    (``safety/national.py``): decisions that changed since the last run are stored anew."""
+    from safevillage.policy.models import FrameworkVersion
+    from safevillage.safety.classify import NoThresholds, thresholds_for
+    from safevillage.safety.national import classify_all, last_ended_quarter
+
+    period = last_ended_quarter()
+    try:
+        thresholds_for(period)
+    except NoThresholds:
+        # Retrying would not help: the administrator adds a threshold set (shown on /jobs/).
+        return f"No threshold set applies to {period.id}: nothing classified."
+    lines = []
+    for framework in FrameworkVersion.objects.order_by("effective_from"):
+        for timed in classify_all(period, framework):
+            lines.append(timed.describe("", period, framework))
+    return " ".join(lines) or "No framework loaded."

@@ -306,6 +306,19 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "auditor": (200, 404, 404, 404),
     },
     **PEOPLE_EXPECTED,
+    # Safety classification: scoped like the reports.
+    "GET /api/v1/safety/{place_code}/{period}/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(404),
+        "national_secretariat": everywhere(200),
+        "provincial_secretariat": (200, 200, 200, 404),
+        "district_officer": (200, 200, 404, 404),
+        "commune_police": (200, 404, 404, 404),
+        "commune_council": (200, 404, 404, 404),
+        "village_chief": everywhere(404),
+        "service_provider": everywhere(404),
+        "auditor": (200, 404, 404, 404),
+    },
 }
 
 
@@ -425,6 +438,10 @@ def report(world: World, client: APIClient, village: str) -> Outcome:
     return int(client.get(f"/api/v1/reports/{village}/2026Q1/").status_code)
 
 
+def safety(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/safety/{village}/2026Q1/").status_code)
+
+
 def policy_list(path: str, present: Callable[[dict[str, Any]], bool]) -> Callable[[World, APIClient, str], Outcome]:
     """A policy list, not scoped by place: listed is the same at every target."""
 
@@ -511,6 +528,7 @@ CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "POST /api/v1/public/complaints/status/": complaint_status,
     "GET /api/v1/reports/{place_code}/{period}/": report,
     **PEOPLE_CALLS,
+    "GET /api/v1/safety/{place_code}/{period}/": safety,
 }
 
 
