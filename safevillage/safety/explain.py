@@ -55,6 +55,14 @@ def _sentence(reason: str, ev: dict[str, Any], allowed: str | None, limits: dict
         Reason.TRAFFIC_DEATHS: _(
             "People killed in traffic accidents: %(deaths)d; at most %(max_traffic_deaths)s allowed."
         ),
+        Reason.FORUMS_HELD: _(
+            "A public forum was held in each of the %(quarters)d quarter(s) of the period. Civil disputes "
+            "recorded: %(reported)d; mediated: %(mediated)d."
+        ),
+        Reason.FORUMS_MISSED: _(
+            "A public forum was held in %(forum_quarters)d of the %(quarters)d quarter(s) of the period: "
+            "at least one a quarter is required. Civil disputes recorded: %(reported)d; mediated: %(mediated)d."
+        ),
         Reason.FORUMS_NOT_RECORDED: _(
             "Public forums and out-of-court dispute resolution are not recorded yet, so this point "
             "cannot be judged and never counts as a pass. Civil disputes recorded: %(reported)d; "

@@ -75,6 +75,38 @@ def _add(target: dict[str, dict[int, Figures]], code: str, number: int, figures:
     target[code][number] = figures if current is None else current + figures
 
 
+FORUM_POINT_2021 = 5
+
+
+def _forum_quarters(prefix: str, period: Period, level: int) -> tuple[dict[str, int], int]:
+    """For each place of ``level`` under ``prefix``, the quarters of ``period`` in which it held
+    a forum of its own, and how many quarters the period covers. A month is too short to
+    hold its own quarter: it counts one, held when a forum fell within the 92 days to its end
+    (the guideline's "at least every three months", as forums/compliance.py reads it)."""
+    from safevillage.forums.compliance import OVERDUE_AFTER_DAYS
+    from safevillage.forums.models import Forum
+
+    forums = Forum.objects.filter(under("place__code", prefix), place__level=level)
+    quarters = period.quarters()
+    if not quarters:
+        start = period.end - datetime.timedelta(days=OVERDUE_AFTER_DAYS)
+        held = forums.filter(held_on__gt=start, held_on__lte=period.end).values_list("place__code", flat=True)
+        return dict.fromkeys(held, 1), 1
+    seen: dict[str, set[int]] = defaultdict(set)
+    rows = forums.filter(held_on__gte=period.start, held_on__lte=period.end).values_list("place__code", "held_on")
+    for code, held_on in rows:
+        seen[code].add((held_on.month - 1) // 3)
+    return {code: len(found) for code, found in seen.items()}, len(quarters)
+
+
+def _add_forums(
+    by_code: dict[str, dict[int, Figures]], codes: set[str], prefix: str, period: Period, level: int
+) -> None:
+    held, quarters = _forum_quarters(prefix, period, level)
+    for code in codes:
+        _add(by_code, code, FORUM_POINT_2021, Figures(forum_quarters=held.get(code, 0), quarters=quarters))
+
+
 def _overdue(prefix: str, period: Period, now: datetime.datetime, length: int) -> dict[tuple[str, int], int]:
     records = Incident.objects.overdue(now).filter(
         under("place_code", prefix), period_month__gte=period.first_month, period_month__lte=period.last_month
@@ -111,6 +143,8 @@ def commune_figures(
         number = criteria.get(category_id)
         if number is not None:
             _add(by_code, code, number, Figures(overdue=n))
+    if framework.code == "2021":
+        _add_forums(by_code, set(out), prefix, period, Level.COMMUNE)
     for code, figures in by_code.items():
         if code in out:
             out[code].by_criterion = figures
@@ -148,6 +182,8 @@ def village_figures(
         number = criteria.get(category_id)
         if number is not None:
             _add(by_code, code, number, Figures(overdue=n))
+    if framework.code == "2021":
+        _add_forums(by_code, set(out), prefix, period, Level.VILLAGE)
     for code, figures in by_code.items():
         if code in out:
             out[code].by_criterion = figures

@@ -10,8 +10,9 @@ Each criterion (2010) or point (2021) is judged on its own evidence:
   epidemics): pass when no record of the point is still open past a deadline (the register's
   one overdue rule), fail otherwise;
 - traffic (2021 point 3): accidents per 1,000 residents a year and deaths within thresholds;
-- forums (2021 point 5, out-of-court dispute resolution): public forums are not recorded yet,
-  so the point is insufficient data, never a pass; the civil disputes are shown as context.
+- forums (2021 point 5, public forums and out-of-court dispute resolution): the place held a
+  forum of its own in every quarter the period covers (for a month: within the 92 days to its
+  end), as the guideline asks (III.B.4); the civil disputes of the register are shown as context.
 
 A place without a submitted report for the period, or (for rates) without a known
 population, has insufficient data, which is never shown as safe. The place is safe only when
@@ -58,7 +59,9 @@ class Reason(StrEnum):
     TRAFFIC_WITHIN = "traffic_within"
     TRAFFIC_TOO_MANY = "traffic_too_many"
     TRAFFIC_DEATHS = "traffic_deaths"
-    FORUMS_NOT_RECORDED = "forums_not_recorded"
+    FORUMS_NOT_RECORDED = "forums_not_recorded"  # decisions made before forums were recorded
+    FORUMS_HELD = "forums_held"
+    FORUMS_MISSED = "forums_missed"
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ class Figures:
     overdue: int = 0
     deaths: int = 0
     injuries: int = 0
+    # 2021 point 5: the quarters of the period with a forum at the place, of those it covers.
+    forum_quarters: int = 0
+    quarters: int = 0
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(**{k: v + getattr(other, k) for k, v in vars(self).items()})
@@ -138,8 +144,6 @@ def judge(
     def verdict(v: Verdict, *reasons: Reason, allowed: Decimal | None = None) -> Judgement:
         return Judgement(number, kind, v, list(reasons), figures, allowed)
 
-    if kind == Kind.FORUMS:
-        return verdict(Verdict.INSUFFICIENT, Reason.FORUMS_NOT_RECORDED)
     missing = []
     if not report_submitted:
         missing.append(Reason.NO_REPORT)
@@ -147,6 +151,11 @@ def judge(
         missing.append(Reason.NO_POPULATION)
     if missing:
         return verdict(Verdict.INSUFFICIENT, *missing)
+
+    if kind == Kind.FORUMS:
+        if figures.forum_quarters >= figures.quarters:
+            return verdict(Verdict.PASS, Reason.FORUMS_HELD)
+        return verdict(Verdict.FAIL, Reason.FORUMS_MISSED)
 
     if kind == Kind.SERVICE:
         if figures.reported == 0:

@@ -46,7 +46,7 @@ def test_the_framework_in_force_is_the_default(api, sokha, places, policy, submi
     api.force_authenticate(sokha)
     body = api.get("/api/v1/safety/140305/2025Q1/").json()
     assert body["framework"]["code"] == "2021" and len(body["criteria"]) == 7
-    assert body["overall"] == "insufficient"  # point 5: forums are not recorded yet
+    assert body["overall"] == "not_safe"  # point 5: no forum was held in the quarter
 
 
 def test_the_neighbouring_commune_is_the_same_404_as_a_missing_one(api, dara, places, policy):

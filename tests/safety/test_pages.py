@@ -31,8 +31,8 @@ def test_the_commune_officer_sees_each_criterion_with_its_evidence_and_links(sok
 def test_the_page_speaks_khmer(sokha, places, policy, submit, khmer_default):
     submit("140305")
     html = page(sokha, "/safety/140305/2025Q1/", language="km").content.decode()
-    assert "វេទិកាសាធារណៈ" in html  # point 5: forums are not recorded yet
-    assert "ទិន្នន័យមិនគ្រប់គ្រាន់" in html
+    assert "វេទិកាសាធារណៈ" in html  # point 5: forums
+    assert "មិនមានសុវត្ថិភាព" in html  # not safe: no forum in the quarter
 
 
 def test_the_neighbouring_commune_gets_the_same_404_as_a_missing_one(dara, places, policy):

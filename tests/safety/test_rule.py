@@ -5,8 +5,11 @@ criterion per 1,000 residents a year (5.6 in a quarter for 11,200 residents), ev
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
+from safevillage.forums.models import Forum
 from safevillage.places.models import Level, Place
 from safevillage.safety.classify import classify, classify_place
 from tests.reports.conftest import close, local
@@ -89,12 +92,30 @@ def test_a_village_is_judged_on_its_own_records_from_the_register(make_record, s
     assert run.decisions["14030502"].criteria[0]["evidence"]["reported"] == 1
 
 
-def test_2021_forums_are_insufficient_data_so_no_place_is_safe_yet(places, submit, fw2021):
+def test_2021_point_5_asks_for_a_forum_held_in_the_quarter(places, submit, fw2021, sokha):
     submit("140305")
     decision = classify_place("140305", Level.COMMUNE, Q1, fw2021)
-    assert verdicts(decision) == {1: "pass", 2: "pass", 3: "pass", 4: "pass", 5: "insufficient", 6: "pass", 7: "pass"}
-    assert decision.criteria[4]["reasons"] == ["forums_not_recorded"]
-    assert decision.overall == "insufficient"
+    assert verdicts(decision) == {1: "pass", 2: "pass", 3: "pass", 4: "pass", 5: "fail", 6: "pass", 7: "pass"}
+    assert decision.criteria[4]["reasons"] == ["forums_missed"]
+    assert decision.overall == "not_safe"
+    # A forum of the commune's own in the quarter; a village's forum does not count for it.
+    for code in ("14030501", "140305"):
+        Forum.objects.create(
+            place=places[code],
+            held_on=datetime.date(2025, 2, 14),
+            organiser="x",
+            women=9,
+            men=8,
+            youth=3,
+            recorded_by=sokha,
+        )
+        decision = classify_place("140305", Level.COMMUNE, Q1, fw2021)
+    assert decision.criteria[4]["reasons"] == ["forums_held"]
+    assert decision.criteria[4]["evidence"]["forum_quarters"] == decision.criteria[4]["evidence"]["quarters"] == 1
+    assert decision.overall == "safe"
+    village = classify("140305", Q1, fw2021, Level.VILLAGE).decisions
+    assert village["14030501"].criteria[4]["verdict"] == "pass"
+    assert village["14030502"].criteria[4]["verdict"] == "fail"
 
 
 def test_2021_points_that_are_not_crimes_use_their_own_evidence(make_record, submit, fw2021):
