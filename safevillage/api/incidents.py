@@ -40,7 +40,8 @@ from safevillage.api.incident_serializers import (
     ReasonInput,
     VersionInput,
 )
-from safevillage.core.paging import IdsFirst
+from safevillage.api.keyset_pagination import KeysetPagination
+from safevillage.core.paging import KeysetPages
 from safevillage.incidents import actions
 from safevillage.incidents.filters import filter_incidents
 from safevillage.incidents.models import Incident, IncidentQuerySet, InvolvedPerson
@@ -112,6 +113,7 @@ class IncidentViewSet(viewsets.GenericViewSet[Incident]):
     lookup_field = "reference"
     lookup_value_regex = REFERENCE_PATTERN
     serializer_class = IncidentOutput
+    pagination_class = KeysetPagination
 
     def get_queryset(self) -> IncidentQuerySet:
         return (
@@ -124,7 +126,8 @@ class IncidentViewSet(viewsets.GenericViewSet[Incident]):
         result = filter_incidents(self.get_queryset(), request.query_params)
         if result.errors:
             raise ValidationError({name: [message] for name, message in result.errors.items()})
-        page = self.paginate_queryset(IdsFirst(result.queryset))  # type: ignore[arg-type]
+        pages = KeysetPages(result.queryset, result.keys, result.descending, result.walk_index)
+        page = self.paginate_queryset(pages)  # type: ignore[arg-type]
         return self.get_paginated_response(IncidentOutput(page, many=True).data)
 
     def retrieve(self, request: Request, reference: str) -> Response:
