@@ -47,6 +47,7 @@ from safevillage.incidents.filters import filter_incidents
 from safevillage.incidents.models import Incident, IncidentQuerySet, InvolvedPerson
 from safevillage.incidents.references import REFERENCE_PATTERN
 from safevillage.incidents.workflow import IDENTITIES, RECORD
+from safevillage.reports.drill_counts import known_count
 
 # The answers other than success, as the module docstring lists them, as problem details
 # (api.errors; the statuses possible everywhere, such as 401, are added by its schema class).
@@ -126,7 +127,13 @@ class IncidentViewSet(viewsets.GenericViewSet[Incident]):
         result = filter_incidents(self.get_queryset(), request.query_params)
         if result.errors:
             raise ValidationError({name: [message] for name, message in result.errors.items()})
-        pages = KeysetPages(result.queryset, result.keys, result.descending, result.walk_index)
+        pages = KeysetPages(
+            result.queryset,
+            result.keys,
+            result.descending,
+            result.walk_index,
+            known_count=known_count(request.user, request.query_params, result.errors),
+        )
         page = self.paginate_queryset(pages)  # type: ignore[arg-type]
         return self.get_paginated_response(IncidentOutput(page, many=True).data)
 

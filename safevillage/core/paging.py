@@ -165,9 +165,17 @@ class KeysetPages(Generic[M]):
     keys, and its rows by id (with the queryset's joins and prefetches)."""
 
     def __init__(
-        self, queryset: QuerySet[M, M], keys: tuple[str, ...], descending: bool, walk_index: str | None = None
+        self,
+        queryset: QuerySet[M, M],
+        keys: tuple[str, ...],
+        descending: bool,
+        walk_index: str | None = None,
+        known_count: int | None = None,
     ) -> None:
         self.queryset = queryset
+        # The selection's count when the caller has it already (a figure's, from the
+        # summaries): it is shown, and chooses between walking and sorting, uncounted.
+        self.known_count = known_count
         self.keys = keys
         self.descending = descending
         self.walk_index = walk_index
@@ -177,14 +185,14 @@ class KeysetPages(Generic[M]):
         return Cursor.parse(token, self.kinds)
 
     def count(self) -> int:
-        """The number of rows, counted up to COUNT_LIMIT + 1."""
+        """The number of rows, counted up to COUNT_LIMIT + 1 (unless known)."""
+        if self.known_count is not None:
+            return self.known_count
         return self.queryset.order_by()[: COUNT_LIMIT + 1].count()
 
-    def page(self, size: int, cursor: Cursor | None = None, count: int | None = None) -> KeysetPage[M]:
-        """The page after or before ``cursor`` (the first page without one). ``count``: the
-        selection's count when the caller has it already, else it is counted here."""
-        if count is None:
-            count = self.count()
+    def page(self, size: int, cursor: Cursor | None = None) -> KeysetPage[M]:
+        """The page after or before ``cursor`` (the first page without one)."""
+        count = self.count()
         if cursor is None:
             rows, keys, more = self._read(self.queryset, size, count, reverse=False)
             return KeysetPage(rows, count, self._after(keys[-1]) if more else None, None)

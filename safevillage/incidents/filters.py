@@ -105,17 +105,12 @@ def filter_incidents(
     incidents = incidents.order_by(*(OrderBy(F(key), descending=descending) for key in keys))
     if errors:
         incidents = incidents.none()
-    return FilterResult(incidents, errors, sort, keys, descending, _walk_index(name, params, errors))
+    return FilterResult(incidents, errors, sort, keys, descending, _walk_index(name))
 
 
-def _walk_index(sort: str, params: Mapping[str, str], errors: Mapping[str, str]) -> str | None:
+def _walk_index(sort: str) -> str | None:
     """The index holding the records in this sort's order (``Incident.Meta.indexes``)."""
-    if sort == "occurred":
-        return "incident_occurred"
-    if sort == "reported":
-        one_category = params.get("category", "").strip() and "category" not in errors
-        return "incident_category_newest" if one_category else "incident_newest"
-    return None
+    return {"reported": "incident_newest", "occurred": "incident_occurred"}.get(sort)
 
 
 def selection_q(params: Mapping[str, str], now: datetime.datetime | None = None) -> tuple[Q, dict[str, str]]:

@@ -212,10 +212,12 @@ class Incident(models.Model):
                 fields=["reported_at", "id", "place_code", "category", "status", "period_month"],
                 name="incident_newest",
             ),
-            # The same for one category (a place x category list, a category across the country).
+            # One category's records by place, month and time of report: a place x category
+            # selection is one range of it, counted or sorted without reading anything else.
             models.Index(
-                fields=["category", "reported_at", "id", "place_code", "status", "period_month"],
-                name="incident_category_newest",
+                fields=["category", "place_code", "period_month", "reported_at", "status"],
+                include=["id"],
+                name="incident_category_place",
             ),
             # By time of the incident: the month of occurrence first, as the period filter and
             # the report figures select it (a range of months, in order), then the time itself.

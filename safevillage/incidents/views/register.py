@@ -28,6 +28,7 @@ from safevillage.incidents.models import Channel, Incident, Status
 from safevillage.places.codes import under
 from safevillage.places.models import Place
 from safevillage.policy.models import Category
+from safevillage.reports.drill_counts import known_count
 
 if TYPE_CHECKING:
     from safevillage.accounts.scoping import AnyUser
@@ -80,7 +81,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     params = {key: request.GET.get(key, "").strip()[: MAX_QUERY_LENGTH * 2] for key in FILTER_PARAMS}
     kept = {**params, "sort": result.sort, "page_size": str(page_size) if page_size != PAGE_SIZE else ""}
     pages = KeysetPages(
-        result.queryset.select_related("category", "village"), result.keys, result.descending, result.walk_index
+        result.queryset.select_related("category", "village"),
+        result.keys,
+        result.descending,
+        result.walk_index,
+        known_count=known_count(request.user, request.GET, result.errors),
     )
     page = _keyset_page(pages, request, page_size)
     if page is None:
