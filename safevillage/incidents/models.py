@@ -225,6 +225,13 @@ class Incident(models.Model):
                 fields=["period_month", "occurred_at", "id", "place_code", "category", "status"],
                 name="incident_occurred",
             ),
+            # A status's records by place (open records are a few percent of the register):
+            # "the open records of a province" is a few ranges of it, not the whole province.
+            models.Index(
+                fields=["status", "place_code", "period_month", "reported_at"],
+                include=["id"],
+                name="incident_status_place",
+            ),
             models.Index(fields=["status", "close_due_at"]),
         ]
         constraints = [

@@ -46,5 +46,9 @@ class Migration(migrations.Migration):
             model_name='incident',
             index=models.Index(fields=['period_month', 'occurred_at', 'id', 'place_code', 'category', 'status'], name='incident_occurred'),
         ),
+        migrations.AddIndex(
+            model_name='incident',
+            index=models.Index(fields=['status', 'place_code', 'period_month', 'reported_at'], include=('id',), name='incident_status_place'),
+        ),
         migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True),
     ]
