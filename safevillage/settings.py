@@ -291,6 +291,8 @@ JOBS_REMIND_REPORTS_EVERY_MINUTES = env_int("JOBS_REMIND_REPORTS_EVERY_MINUTES",
 JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES = env_int("JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES", 60, minimum=1)
 # The communes' safety classification of the last ended quarter (safety/national.py), daily.
 JOBS_CLASSIFY_SAFETY_EVERY_MINUTES = env_int("JOBS_CLASSIFY_SAFETY_EVERY_MINUTES", 24 * 60, minimum=1)
+# Planner statistics (core/planner_stats.py): daily; SQLite analyses only the tables that grew.
+JOBS_STATISTICS_EVERY_MINUTES = env_int("JOBS_STATISTICS_EVERY_MINUTES", 24 * 60, minimum=1)
 # A run longer than the timeout is stopped; a failed or stopped run is retried `retry` seconds
 # after it started (so retry > timeout), at most `max_attempts` times in all.
 JOBS_TIMEOUT = env_int("JOBS_TIMEOUT_SECONDS", 1800, minimum=1)

@@ -52,6 +52,12 @@ JOBS = [
         _("Classify the communes' safety"),
         "JOBS_CLASSIFY_SAFETY_EVERY_MINUTES",
     ),
+    Job(
+        "refresh_statistics",
+        f"{TASKS}.refresh_statistics",
+        _("Refresh the database's statistics"),
+        "JOBS_STATISTICS_EVERY_MINUTES",
+    ),
 ]
 # Jobs queued on demand rather than on a schedule, named on the job runs page all the same.
 ON_DEMAND = {f"{TASKS}.export_records": _("Export of the register")}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils import timezone, translation
 
 from safevillage.audit.verify import verify_and_record
+from safevillage.core import planner_stats
 from safevillage.exports import expiry
 from safevillage.exports import run as export_run
 from safevillage.incidents.escalation import LEVEL_NAMES, escalate_overdue
@@ -77,3 +78,9 @@ def classify_safety() -> str:
         for timed in classify_all(period, framework):
             lines.append(timed.describe("", period, framework))
     return " ".join(lines) or "No framework loaded."
+
+
+def refresh_statistics() -> str:
+    """Fresh planner statistics for the tables that changed (``core/planner_stats.py``)."""
+    tables = planner_stats.refresh()
+    return f"Analysed {len(tables)} table(s): {', '.join(tables) or 'none needed it'}."

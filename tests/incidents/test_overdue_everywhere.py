@@ -95,10 +95,10 @@ def counts_seen_by(client, user) -> dict[str, int]:
         "home": overdue.count,
         "overdue page": page.context["total"],
         "overdue page rows": page.context["page"].paginator.count,
-        "register": register.context["page"].paginator.count,
+        "register": register.context["page"].count,
         "api": listed["count"],
         "report": cell.value,
-        "report link": behind.context["page"].paginator.count,
+        "report link": behind.context["page"].count,
     }
 
 
