@@ -277,6 +277,8 @@ else:
 # How often each job runs; the schedule is written by the worker at start (jobs/schedule.py).
 JOBS_ESCALATE_EVERY_MINUTES = env_int("JOBS_ESCALATE_EVERY_MINUTES", 60, minimum=1)
 JOBS_VERIFY_AUDIT_EVERY_MINUTES = env_int("JOBS_VERIFY_AUDIT_EVERY_MINUTES", 24 * 60, minimum=1)
+# Planner statistics (core/planner_stats.py): daily; SQLite analyses only the tables that grew.
+JOBS_STATISTICS_EVERY_MINUTES = env_int("JOBS_STATISTICS_EVERY_MINUTES", 24 * 60, minimum=1)
 # A run longer than the timeout is stopped; a failed or stopped run is retried `retry` seconds
 # after it started (so retry > timeout), at most `max_attempts` times in all.
 JOBS_TIMEOUT = env_int("JOBS_TIMEOUT_SECONDS", 1800, minimum=1)

@@ -40,12 +40,14 @@ from safevillage.api.incident_serializers import (
     ReasonInput,
     VersionInput,
 )
-from safevillage.core.paging import IdsFirst
+from safevillage.api.keyset_pagination import KeysetPagination
+from safevillage.core.paging import KeysetPages
 from safevillage.incidents import actions
 from safevillage.incidents.filters import filter_incidents
 from safevillage.incidents.models import Incident, IncidentQuerySet, InvolvedPerson
 from safevillage.incidents.references import REFERENCE_PATTERN
 from safevillage.incidents.workflow import IDENTITIES, RECORD
+from safevillage.reports.drill_counts import known_count
 
 # The answers other than success, as the module docstring lists them, as problem details
 # (api.errors; the statuses possible everywhere, such as 401, are added by its schema class).
@@ -112,6 +114,7 @@ class IncidentViewSet(viewsets.GenericViewSet[Incident]):
     lookup_field = "reference"
     lookup_value_regex = REFERENCE_PATTERN
     serializer_class = IncidentOutput
+    pagination_class = KeysetPagination
 
     def get_queryset(self) -> IncidentQuerySet:
         return (
@@ -124,7 +127,14 @@ class IncidentViewSet(viewsets.GenericViewSet[Incident]):
         result = filter_incidents(self.get_queryset(), request.query_params)
         if result.errors:
             raise ValidationError({name: [message] for name, message in result.errors.items()})
-        page = self.paginate_queryset(IdsFirst(result.queryset))  # type: ignore[arg-type]
+        pages = KeysetPages(
+            result.queryset,
+            result.keys,
+            result.descending,
+            result.walk_index,
+            known_count=known_count(request.user, request.query_params, result.errors),
+        )
+        page = self.paginate_queryset(pages)  # type: ignore[arg-type]
         return self.get_paginated_response(IncidentOutput(page, many=True).data)
 
     def retrieve(self, request: Request, reference: str) -> Response:

@@ -189,21 +189,50 @@ class Incident(models.Model):
         ordering = ["-reported_at", "-id"]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
-        # Every index is paid on each of millions of inserts, so only these: a place's records
-        # by month (scoping, lists, village figures), open records by deadline (overdue,
-        # escalation), a month's records by category, and the unique keys below. Keys of
-        # places, categories and users a record points to are not indexed: those rows are
-        # never deleted (places and categories are ended, accounts deactivated), so the check
-        # a deletion would make is not worth an index written with every record.
+        # Every index is paid on each of millions of inserts, so only these (decisions 0004
+        # and 0008): pages of the register walk an index in the list's own order and read the
+        # filters from it, so that a page costs the same at any size and any depth; counts
+        # and small selections seek a place's or a category's entries; open records by
+        # deadline serve overdue and escalation; and the unique keys below. Keys of places,
+        # categories and users a record points to are not indexed for deletions: those rows
+        # are never deleted (places and categories are ended, accounts deactivated).
         indexes = [
-            # With the report time and the id (SQLite's rowid is in every index; PostgreSQL
-            # includes it), a page of a place's register, newest first, is found in this index
-            # alone and only its rows are read (core.paging.IdsFirst).
+            # A place's records (scoping is a code range), by month and time of report, with
+            # the category and status to filter and the id (SQLite's rowid is in every index;
+            # PostgreSQL includes it): counts and small places' pages are read from it alone.
             models.Index(
-                fields=["place_code", "period_month", "reported_at"], include=["id"], name="incident_place_month"
+                fields=["place_code", "period_month", "reported_at", "category", "status"],
+                include=["id"],
+                name="incident_place_month",
+            ),
+            # Newest report first, with what the common filters read: a page of a province or
+            # of the nation walks it from the top (or from a keyset cursor) and stops at the
+            # page's end, whatever the register's size (core.paging.KeysetPages).
+            models.Index(
+                fields=["reported_at", "id", "place_code", "category", "status", "period_month"],
+                name="incident_newest",
+            ),
+            # One category's records by place, month and time of report: a place x category
+            # selection is one range of it, counted or sorted without reading anything else.
+            models.Index(
+                fields=["category", "place_code", "period_month", "reported_at", "status"],
+                include=["id"],
+                name="incident_category_place",
+            ),
+            # By time of the incident: the month of occurrence first, as the period filter and
+            # the report figures select it (a range of months, in order), then the time itself.
+            models.Index(
+                fields=["period_month", "occurred_at", "id", "place_code", "category", "status"],
+                name="incident_occurred",
+            ),
+            # A status's records by place (open records are a few percent of the register):
+            # "the open records of a province" is a few ranges of it, not the whole province.
+            models.Index(
+                fields=["status", "place_code", "period_month", "reported_at"],
+                include=["id"],
+                name="incident_status_place",
             ),
             models.Index(fields=["status", "close_due_at"]),
-            models.Index(fields=["period_month", "category"]),
         ]
         constraints = [
             models.UniqueConstraint(fields=["reference"], name="one_record_per_reference"),

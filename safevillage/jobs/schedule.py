@@ -35,6 +35,12 @@ TASKS = "safevillage.jobs.tasks"
 JOBS = [
     Job("escalate_overdue", f"{TASKS}.escalate", _("Escalate overdue records"), "JOBS_ESCALATE_EVERY_MINUTES"),
     Job("verify_audit", f"{TASKS}.verify_audit", _("Verify the audit chain"), "JOBS_VERIFY_AUDIT_EVERY_MINUTES"),
+    Job(
+        "refresh_statistics",
+        f"{TASKS}.refresh_statistics",
+        _("Refresh the database's statistics"),
+        "JOBS_STATISTICS_EVERY_MINUTES",
+    ),
     # Reminders of reports due and overdue (issue 16, item 5) come here when they exist.
 ]
 LABELS = {job.func: job.label for job in JOBS}

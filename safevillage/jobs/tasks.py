@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils import timezone, translation
 
 from safevillage.audit.verify import verify_and_record
+from safevillage.core import planner_stats
 from safevillage.incidents.escalation import LEVEL_NAMES, escalate_overdue
 
 
@@ -30,3 +31,9 @@ def verify_audit() -> str:
     with translation.override("en"):
         verification = verify_and_record()
     return f"Intact: {verification.events} event(s) checked."
+
+
+def refresh_statistics() -> str:
+    """Fresh planner statistics for the tables that changed (``core/planner_stats.py``)."""
+    tables = planner_stats.refresh()
+    return f"Analysed {len(tables)} table(s): {', '.join(tables) or 'none needed it'}."

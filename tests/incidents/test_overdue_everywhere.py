@@ -97,10 +97,10 @@ def counts_seen_by(client, user) -> dict[str, int]:
         "home": panel.overdue_total if panel is not None else home["overdue_total"],
         "overdue page": page.context["total"],
         "overdue page rows": page.context["page"].paginator.count,
-        "register": register.context["page"].paginator.count,
+        "register": register.context["page"].count,
         "api": listed["count"],
         "report": cell.value,
-        "report link": behind.context["page"].paginator.count,
+        "report link": behind.context["page"].count,
     }
 
 

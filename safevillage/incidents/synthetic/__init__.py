@@ -63,6 +63,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safevillage.core import planner_stats
 from safevillage.incidents.models import Incident
 from safevillage.incidents.synthetic.calibration import DAY
 from safevillage.incidents.synthetic.draw import Formatter, Generator, casualty_columns
@@ -152,14 +153,16 @@ def generate(
     if summaries:
         with transaction.atomic():
             add_records(result.ranges)
+    # Fresh statistics: the planner would otherwise read millions of rows as a few
+    # (core/planner_stats.py). On PostgreSQL, VACUUM as well, as autovacuum would after a load
+    # this size: it marks the new pages all-visible, so that a page of the register is read
+    # from an index alone (core.paging) instead of from the rows.
+    analysed: list[type[Model]] = [Incident, *summary_models()]
     if connection.vendor == "postgresql":
-        # Fresh statistics: the planner would otherwise read millions of rows as a few.
-        # VACUUM as well, as autovacuum would after a load this size: it marks the new pages
-        # all-visible, so that a page of a place's register is read from the place index
-        # alone (core.paging) instead of from the rows.
-        analysed: list[type[Model]] = [Incident, *summary_models()]
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in analysed)
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM (ANALYZE) {tables}")
+    else:
+        planner_stats.analyze(*analysed)
     result.summaries = time.perf_counter() - started
     return result

@@ -11,15 +11,16 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from safevillage.accounts.scoping import can, prefix_filter, prefixes
 from safevillage.audit.log import record_event
-from safevillage.core.paging import IdsFirst
+from safevillage.core.paging import CursorError, KeysetPage, KeysetPages
 from safevillage.incidents import exports
 from safevillage.incidents.deadlines import classify, overdue_by_commune, overdue_records, reads_overdue
 from safevillage.incidents.filters import FILTER_PARAMS, MAX_QUERY_LENGTH, filter_incidents
@@ -27,6 +28,7 @@ from safevillage.incidents.models import Channel, Incident, Status
 from safevillage.places.codes import under
 from safevillage.places.models import Place
 from safevillage.policy.models import Category
+from safevillage.reports.drill_counts import known_count
 
 if TYPE_CHECKING:
     from safevillage.accounts.scoping import AnyUser
@@ -75,11 +77,20 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     result = filter_incidents(Incident.objects.visible_to(request.user), request.GET, now)
     page_size = _page_size(request.GET.get("page_size"))
-    rows = IdsFirst(result.queryset.select_related("category", "village"))
-    page = Paginator(rows, page_size).get_page(request.GET.get("page"))
     # What the form shows and every link keeps: the filters, the sort and the page size.
     params = {key: request.GET.get(key, "").strip()[: MAX_QUERY_LENGTH * 2] for key in FILTER_PARAMS}
     kept = {**params, "sort": result.sort, "page_size": str(page_size) if page_size != PAGE_SIZE else ""}
+    pages = KeysetPages(
+        result.queryset.select_related("category", "village"),
+        result.keys,
+        result.descending,
+        result.walk_index,
+        known_count=known_count(request.user, request.GET, result.errors),
+    )
+    page = _keyset_page(pages, request, page_size)
+    if page is None:
+        # An old numbered link too deep to serve by its offset: the list's first page.
+        return redirect(_query(kept))
     columns = []
     for key, label in (("reported", _("Reported")), ("occurred", _("Occurred")), ("status", _("Status"))):
         current = result.sort.lstrip("-") == key
@@ -88,18 +99,21 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             {
                 "key": key,
                 "label": label,
-                "url": _query(kept, sort=key if current and descending else f"-{key}", page=""),
+                "url": _query(kept, sort=key if current and descending else f"-{key}"),
                 "aria_sort": ("descending" if descending else "ascending") if current else "none",
             }
         )
     context: dict[str, Any] = {
         "page": page,
-        "rows": [(incident, classify(incident, now)) for incident in page.object_list],
+        "count_limit": number_format(page.count_limit, force_grouping=True),
+        "first_url": _query(kept) if page.previous else "",
+        "previous_url": _query(kept, cursor=page.previous.token()) if page.previous else "",
+        "next_url": _query(kept, cursor=page.next.token()) if page.next else "",
+        "rows": [(incident, classify(incident, now)) for incident in page.rows],
         "errors": result.errors,
         "params": params,
         "filtered": any(params.values()),
         "columns": columns,
-        "page_query": _query(kept, page=""),
         "export_query": _query({**params, "sort": result.sort}),
         "places": place_choices(request.user, params["place"] if "place" not in result.errors else ""),
         "categories": Category.objects.all(),
@@ -113,6 +127,21 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         # htmx does not swap a 4xx response: the partial carries the errors with a 200.
         return render(request, "incidents/_rows.html", context)
     return render(request, "incidents/list.html", context, status=400 if result.errors else 200)
+
+
+def _keyset_page(pages: KeysetPages[Incident], request: HttpRequest, size: int) -> KeysetPage[Incident] | None:
+    """The page a link asks for: after or before its cursor; an old numbered link's page by
+    its offset (None when too deep); else the first page. A cursor this list did not write
+    (edited, or of another sort) gives the first page too."""
+    if token := request.GET.get("cursor", "").strip():
+        try:
+            return pages.page(size, pages.cursor(token))
+        except CursorError:
+            return pages.page(size)
+    number = request.GET.get("page", "").strip()
+    if number.isascii() and number.isdigit() and 1 < int(number) < 10**9:
+        return pages.numbered(size, int(number))
+    return pages.page(size)
 
 
 @login_required

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safevillage.audit.log import record_event
+from safevillage.core import planner_stats
 from safevillage.places.importers import progress
 from safevillage.places.importers.report import ImportReport
 from safevillage.places.importers.validation import PlaceRow, check_places
@@ -93,12 +94,10 @@ def store_places(
 
 
 def analyze_places() -> None:
-    """Fresh planner statistics for the places after a load, on PostgreSQL: a table loaded
-    in bulk and never analysed is planned as if empty (the commune ranking's population query
-    scanned every place), until autovacuum, when it runs, gets to it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(Place._meta.db_table)}")
+    """Fresh planner statistics for the places after a load: a table loaded in bulk and never
+    analysed is planned as if empty (the commune ranking's population query scanned every
+    place), until autovacuum, when it runs, gets to it (core/planner_stats.py)."""
+    planner_stats.analyze(Place)
 
 
 def record_import(report: ImportReport, source: str, reason: str) -> None:
