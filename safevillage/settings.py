@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "safevillage.reports",
     "safevillage.api",
     "safevillage.jobs",
+    "safevillage.exports",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +280,7 @@ JOBS_ESCALATE_EVERY_MINUTES = env_int("JOBS_ESCALATE_EVERY_MINUTES", 60, minimum
 JOBS_VERIFY_AUDIT_EVERY_MINUTES = env_int("JOBS_VERIFY_AUDIT_EVERY_MINUTES", 24 * 60, minimum=1)
 # Planner statistics (core/planner_stats.py): daily; SQLite analyses only the tables that grew.
 JOBS_STATISTICS_EVERY_MINUTES = env_int("JOBS_STATISTICS_EVERY_MINUTES", 24 * 60, minimum=1)
+JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES = env_int("JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES", 60, minimum=1)
 # A run longer than the timeout is stopped; a failed or stopped run is retried `retry` seconds
 # after it started (so retry > timeout), at most `max_attempts` times in all.
 JOBS_TIMEOUT = env_int("JOBS_TIMEOUT_SECONDS", 1800, minimum=1)
@@ -298,6 +300,12 @@ Q_CLUSTER = {
     "poll": 1,
     "label": "Jobs",
 }
+
+# --- Exports of the register (safevillage/exports) -------------------------------------
+# The worker writes each requested file here; only the person who asked downloads it, through
+# the application (never served as a static file), until it expires.
+EXPORTS_DIR = Path(env_str("EXPORTS_DIR", str(PROJECT_DIR / "var" / "exports")))
+EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7, minimum=1)
 
 # --- Register -------------------------------------------------------------------------
 # Days an overdue record stays escalated at one level before it goes to the next (escalate_overdue).

@@ -22,6 +22,7 @@ urlpatterns += [
     path("reports/", include("safevillage.reports.urls")),
     path("public/", include("safevillage.public.urls")),
     path("jobs/", include("safevillage.jobs.urls")),
+    path("exports/", include("safevillage.exports.urls")),
     # The admin's own password change would allow unlimited guesses of the current password.
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),

@@ -74,7 +74,12 @@ def prefixes(user: AnyUser, permission: str) -> tuple[str, ...]:
 
 def prefix_filter(user: AnyUser, permission: str, code_field: str) -> models.Q:
     """A Q object restricting ``code_field`` (a place-code column) to the user's jurisdiction."""
-    allowed = prefixes(user, permission)
+    return within(prefixes(user, permission), code_field)
+
+
+def within(allowed: tuple[str, ...] | list[str], code_field: str) -> models.Q:
+    """A Q object restricting ``code_field`` to these prefixes (as ``prefixes`` gives them,
+    kept for later: an export is written within the scope its owner had when asking)."""
     if not allowed:
         return models.Q(pk__in=[])
     if "" in allowed:

@@ -1,36 +1,28 @@
-"""The register as CSV: what the user may see, with the list's filters, for a spreadsheet.
+"""The columns of the register in a spreadsheet: one line per record, for the exports that
+the worker writes (``safevillage/exports``).
 
 No name of anyone involved goes into the file — no complainant, victim, suspect, witness or
 officer — and no free text (description, outcome details, notes), which may hold names.
-The file starts with a UTF-8 byte-order mark so that Excel reads Khmer correctly, and is cut
-at ``EXPORT_MAX_ROWS`` with a last line saying so.
+A CSV file starts with a UTF-8 byte-order mark (``BOM``) so that Excel reads Khmer correctly.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safevillage.incidents.deadlines import classify, worst
-from safevillage.incidents.models import Incident
+from safevillage.incidents.models import Channel, Status
+from safevillage.places.models import Place
+from safevillage.policy.models import Category
 
-# A spreadsheet holds about a million rows; a bigger file is a job for the reports.
-EXPORT_MAX_ROWS = 100_000
 BOM = "\ufeff"
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    """csv.writer writes to this and gets each formatted line back, for streaming."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def header() -> list[str]:
@@ -67,67 +59,111 @@ def header() -> list[str]:
     ]
 
 
-def _when(value: datetime.datetime | None) -> str:
-    # Local time with its offset: unambiguous, and what officers read.
-    return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
-
-
 def _cell(value: Any) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def row(incident: Incident, now: datetime.datetime) -> list[str]:
-    missed = classify(incident, now)
-    late = worst(missed)
-    satisfied = {True: _("yes"), False: _("no"), None: ""}[incident.complainant_satisfied]
-    values: list[Any] = [
-        incident.reference,
-        incident.get_channel_display(),
-        incident.channel,
-        incident.category.name,
-        incident.category.code,
-        incident.place_code,
-        incident.village.name_km,
-        incident.village.name_latin,
-        _when(incident.occurred_at),
-        incident.period_month,
-        _when(incident.reported_at),
-        incident.get_status_display(),
-        incident.status,
-        incident.outcome,
-        incident.clearance,
-        incident.exceptional_reason,
-        incident.arrests,
-        _when(incident.acknowledge_due_at),
-        _when(incident.acknowledged_at),
-        _when(incident.action_due_at),
-        _when(incident.first_action_at),
-        _when(incident.close_due_at),
-        _when(incident.closed_at),
-        _("yes") if incident.closed_after_the_fact else "",
-        " ".join(m.kind for m in missed),
-        late.days_late if late else "",
-        "" if incident.escalated_to_level is None else incident.escalated_to_level,
-        _when(incident.escalated_at),
-        satisfied,
-    ]
-    return [_cell(value) for value in values]
+# The record's fields the lines read (``values_list(*FIELDS, named=True)``): a file of millions
+# of records builds no model instance and reads no description or note it does not print.
+FIELDS = (
+    "reference",
+    "channel",
+    "category_id",
+    "village_id",
+    "place_code",
+    "occurred_at",
+    "period_month",
+    "reported_at",
+    "status",
+    "outcome",
+    "clearance",
+    "exceptional_reason",
+    "arrests",
+    "acknowledge_due_at",
+    "acknowledged_at",
+    "action_due_at",
+    "first_action_at",
+    "close_due_at",
+    "closed_at",
+    "closed_after_the_fact",
+    "escalated_to_level",
+    "escalated_at",
+    "complainant_satisfied",
+)
 
 
-def csv_lines(
-    incidents: Iterable[Incident], *, total: int, now: datetime.datetime, limit: int = EXPORT_MAX_ROWS
-) -> Iterator[str]:
-    """The file, line by line: the BOM and header, at most ``limit`` records, and a last
-    line stating the cut when ``total`` is larger."""
-    writer = csv.writer(_Echo())
-    yield BOM + writer.writerow(header())
-    for incident in incidents:
-        yield writer.writerow(row(incident, now))
-    if total > limit:
-        yield writer.writerow(
-            [
-                _("Cut: only the first %(limit)s of %(total)s records are in this file; narrow the filters.")
-                % {"limit": limit, "total": total}
-            ]
-        )
+class Lines:
+    """The lines of one file, judged at ``now``, from records read as ``FIELDS`` (an
+    ``Incident`` serves too). Labels are translated once per file and the names of
+    categories and villages read once, not per record: at a million records, translations,
+    time-zone look-ups and model instances took most of the time.
+
+    ``text``: for a CSV file, where a cell starting like a formula is defused. Only the names
+    of categories and villages come from data people typed; every other cell is a code, a
+    number, a date or a label of the product, so the names are defused once, as they are read.
+    """
+
+    def __init__(self, now: datetime.datetime, *, text: bool) -> None:
+        self.now = now
+        self.text = text
+        self.zone = timezone.get_current_timezone()
+        self.channels = {value: str(label) for value, label in Channel.choices}
+        self.statuses = {value: str(label) for value, label in Status.choices}
+        self.yes, self.no = _("yes"), _("no")
+        self.categories = {c.pk: (self._name(c.name), c.code) for c in Category.objects.all()}
+        self.villages: dict[int, tuple[str, str]] = {}
+
+    def _name(self, name: str) -> str:
+        return _cell(name) if self.text else name
+
+    def read_places(self, records: Iterable[Any]) -> None:
+        """Read the names of the villages of ``records`` not read yet, in one query."""
+        missing = {record.village_id for record in records} - self.villages.keys()
+        if missing:
+            names = Place.objects.filter(pk__in=missing).values_list("pk", "name_km", "name_latin")
+            self.villages.update((pk, (self._name(km), self._name(latin))) for pk, km, latin in names)
+
+    def _when(self, value: datetime.datetime | None) -> str:
+        # Local time with its offset: unambiguous, and what officers read.
+        return value.astimezone(self.zone).isoformat(timespec="minutes") if value else ""
+
+    def values(self, incident: Any) -> list[Any]:
+        """The record's line (whole numbers stay numbers, for a workbook)."""
+        missed = classify(incident, self.now)
+        late = worst(missed)
+        satisfied = {True: self.yes, False: self.no, None: ""}[incident.complainant_satisfied]
+        category, category_code = self.categories[incident.category_id]
+        village_km, village_latin = self.villages[incident.village_id]
+        when = self._when
+        return [
+            incident.reference,
+            self.channels.get(incident.channel, incident.channel),
+            incident.channel,
+            category,
+            category_code,
+            incident.place_code,
+            village_km,
+            village_latin,
+            when(incident.occurred_at),
+            incident.period_month,
+            when(incident.reported_at),
+            self.statuses.get(incident.status, incident.status),
+            incident.status,
+            incident.outcome,
+            incident.clearance,
+            incident.exceptional_reason,
+            incident.arrests,
+            when(incident.acknowledge_due_at),
+            when(incident.acknowledged_at),
+            when(incident.action_due_at),
+            when(incident.first_action_at),
+            when(incident.close_due_at),
+            when(incident.closed_at),
+            self.yes if incident.closed_after_the_fact else "",
+            " ".join(m.kind for m in missed),
+            late.days_late if late else "",
+            "" if incident.escalated_to_level is None else incident.escalated_to_level,
+            when(incident.escalated_at),
+            satisfied,
+        ]

@@ -1,5 +1,6 @@
 """Pages of the register. Record pages (intake, detail, actions) live in views/record.py;
-lists, overdue and exports in views/register.py."""
+lists and overdue in views/register.py; exports are
+safevillage/exports."""
 
 from django.urls import path, re_path
 
@@ -10,7 +11,6 @@ urlpatterns = [
     # views/register.py
     path("", register.incident_list, name="list"),
     path("overdue/", register.overdue_list, name="overdue"),
-    path("export.csv", register.export_csv, name="export"),
     # views/record.py
     path("new/", record.create, name="create"),
     # A record's page and its action forms match only a reference, so they shadow no other page.

@@ -42,8 +42,16 @@ JOBS = [
         "JOBS_STATISTICS_EVERY_MINUTES",
     ),
     # Reminders of reports due and overdue (issue 16, item 5) come here when they exist.
+    Job(
+        "remove_expired_exports",
+        f"{TASKS}.remove_expired_exports",
+        _("Remove expired exports"),
+        "JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES",
+    ),
 ]
-LABELS = {job.func: job.label for job in JOBS}
+# Jobs queued on demand rather than on a schedule, named on the job runs page all the same.
+ON_DEMAND = {f"{TASKS}.export_records": _("Export of the register")}
+LABELS = {job.func: job.label for job in JOBS} | ON_DEMAND
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 
 from safevillage.audit.verify import verify_and_record
 from safevillage.core import planner_stats
+from safevillage.exports import expiry
+from safevillage.exports import run as export_run
 from safevillage.incidents.escalation import LEVEL_NAMES, escalate_overdue
 
 
@@ -37,3 +39,15 @@ def refresh_statistics() -> str:
     """Fresh planner statistics for the tables that changed (``core/planner_stats.py``)."""
     tables = planner_stats.refresh()
     return f"Analysed {len(tables)} table(s): {', '.join(tables) or 'none needed it'}."
+
+
+def export_records(export_id: int) -> str:
+    """Write one export of the register that a user asked for (``exports/run.py``)."""
+    export = export_run.run(export_id)
+    return f"Export {export.pk} ({export.format}): {export.rows_written} row(s)."
+
+
+def remove_expired_exports() -> str:
+    """Remove the files of expired exports (``exports/expiry.py``)."""
+    cleanup = expiry.remove_expired()
+    return f"Removed {cleanup.removed} expired export(s); {cleanup.abandoned} unfinished export(s) marked failed."

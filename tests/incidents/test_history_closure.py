@@ -6,9 +6,7 @@ month whose approved report has locked the figures."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 import zoneinfo
 
@@ -27,6 +25,7 @@ from safevillage.reports import approval
 from safevillage.reports.models import Basis, CaseSummary, Grain
 from safevillage.reports.rebuild import differences
 from safevillage.reports.tables import build_report_data
+from tests.exports.helpers import download, export_for, table
 from tests.factories import make_incident, nothing_written
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +201,8 @@ def _text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
-def test_the_close_form_takes_the_date_of_an_old_closure(client, old_theft, sokha):
+def test_the_close_form_takes_the_date_of_an_old_closure(client, old_theft, sokha, settings, tmp_path):
+    settings.EXPORTS_DIR = tmp_path
     html = _text(page(client, sokha, f"/incidents/{old_theft.reference}/"))
     assert 'name="close-closed_on_day"' in html and "Date the record was closed" in html
     response = page(
@@ -224,9 +224,7 @@ def test_the_close_form_takes_the_date_of_an_old_closure(client, old_theft, sokh
     html = _text(page(client, sokha, f"/incidents/{old_theft.reference}/"))
     assert "Entered after the fact" in html and "2025-10-03" in html
     # The register's export says it too.
-    rows = list(
-        csv.reader(io.StringIO(b"".join(client.get("/incidents/export.csv").streaming_content).decode("utf-8-sig")))
-    )
+    rows = table(download(client, export_for(client, sokha)))
     line = dict(zip(rows[0], rows[1], strict=True))
     assert line["Reference"] == old_theft.reference and line["Closure entered after the fact"] == "yes"
     assert line["Closed"].startswith("2025-10-03T")

@@ -38,16 +38,23 @@ def test_the_verification_stores_its_verdict(places):
 def test_the_schedule_is_written_once_and_a_restart_keeps_the_next_run(settings):
     now = timezone.now()
     first = {s.name: s.next_run for s in ensure_schedules(now)}
-    assert first == {"escalate_overdue": now, "verify_audit": now, "refresh_statistics": now}  # due at once when new
+    # Due at once when new.
+    assert first == {
+        "escalate_overdue": now,
+        "verify_audit": now,
+        "refresh_statistics": now,
+        "remove_expired_exports": now,
+    }
     Schedule.objects.filter(name="verify_audit").update(next_run=now + datetime.timedelta(hours=20))
 
     again = {s.name: (s.minutes, s.next_run) for s in ensure_schedules(now + datetime.timedelta(minutes=5))}
 
-    assert Schedule.objects.count() == 3
+    assert Schedule.objects.count() == 4
     assert again == {
         "escalate_overdue": (60, now),
         "verify_audit": (1440, now + datetime.timedelta(hours=20)),
         "refresh_statistics": (1440, now),
+        "remove_expired_exports": (60, now),
     }
     # A shorter interval brings the next run forward.
     settings.JOBS_VERIFY_AUDIT_EVERY_MINUTES = 60

@@ -1,5 +1,6 @@
-"""The register as officers read it: the filtered list, the overdue records, the CSV
-export. Every query starts from the user's jurisdiction."""
+"""The register as officers read it: the filtered list and the overdue records (its exports
+are written by the worker: safevillage/exports). Every query starts from the user's
+jurisdiction."""
 
 from __future__ import annotations
 
@@ -7,10 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Max, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.http.response import HttpResponseBase
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -19,9 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from safevillage.accounts.scoping import can, prefix_filter, prefixes
-from safevillage.audit.log import record_event
 from safevillage.core.paging import CursorError, KeysetPage, KeysetPages
-from safevillage.incidents import exports
 from safevillage.incidents.deadlines import classify, overdue_by_commune, overdue_records, reads_overdue
 from safevillage.incidents.filters import FILTER_PARAMS, MAX_QUERY_LENGTH, filter_incidents
 from safevillage.incidents.models import Channel, Incident, Status
@@ -142,51 +139,6 @@ def _keyset_page(pages: KeysetPages[Incident], request: HttpRequest, size: int) 
     if number.isascii() and number.isdigit() and 1 < int(number) < 10**9:
         return pages.numbered(size, int(number))
     return pages.page(size)
-
-
-@login_required
-@require_GET
-def export_csv(request: HttpRequest) -> HttpResponseBase:
-    """The list's records as CSV, same filters and order; the export itself is audited."""
-    if not can(request.user, "incidents.view"):
-        raise Http404
-    now = timezone.now()
-    result = filter_incidents(Incident.objects.visible_to(request.user), request.GET, now)
-    if result.errors:
-        return HttpResponseBadRequest("\n".join(result.errors.values()), content_type="text/plain; charset=utf-8")
-    # A snapshot by primary key: records created while the file streams are left out, so
-    # the count written to the audit log is the count of rows in the file.
-    last_pk = Incident.objects.aggregate(last=Max("pk"))["last"] or 0
-    incidents = result.queryset.filter(pk__lte=last_pk)
-    total = incidents.count()
-    limit = exports.EXPORT_MAX_ROWS
-    filters = {key: value for key in FILTER_PARAMS if (value := request.GET.get(key, "").strip())}
-    # The place the export covers decides which auditors see the event.
-    own = [code for code in prefixes(request.user, "incidents.view") if code]
-    place_code = filters.get("place") or (own[0] if len(own) == 1 else None)
-    with transaction.atomic():
-        record_event(
-            "incident.export",
-            actor=request.user,
-            target_type="incidents.incident",
-            target_label="CSV export",
-            place_code=place_code,
-            new={
-                "filters": filters,
-                "sort": result.sort,
-                "rows": min(total, limit),
-                "matched": total,
-                "truncated": total > limit,
-            },
-        )
-    rows = incidents.select_related("category", "village")[:limit].iterator(chunk_size=2000)
-    response = StreamingHttpResponse(
-        exports.csv_lines(rows, total=total, now=now, limit=limit), content_type="text/csv; charset=utf-8"
-    )
-    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="incidents-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required
