@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from safevillage.api.pagination import CappedPagination
+from safevillage.core import paging
 from safevillage.core.paging import (
     COUNT_LIMIT,
     MAX_OFFSET,
@@ -47,7 +48,9 @@ class KeysetPagination(BasePagination):
         elif offset := self._whole_number(self.offset_query_param):
             at_offset = queryset.at_offset(limit, offset)
             if at_offset is None:
-                message = _("An offset goes up to %(limit)s: follow the next links further.") % {"limit": MAX_OFFSET}
+                message = _("An offset goes up to %(limit)s: follow the next links further.") % {
+                    "limit": paging.MAX_OFFSET
+                }
                 raise ValidationError({self.offset_query_param: [message]})
             page = at_offset
         else:
@@ -72,7 +75,7 @@ class KeysetPagination(BasePagination):
     def get_paginated_response(self, data: Any) -> Response:
         return Response(
             {
-                "count": min(self.page.count, COUNT_LIMIT),
+                "count": self.page.count if self.page.exact else min(self.page.count, paging.COUNT_LIMIT),
                 "count_capped": self.page.more_than_limit,
                 "next": self._link(self.page.next),
                 "previous": self._link(self.page.previous),
@@ -88,8 +91,8 @@ class KeysetPagination(BasePagination):
                 "count": {
                     "type": "integer",
                     "minimum": 0,
-                    "maximum": COUNT_LIMIT,
-                    "description": f"The records that match, counted up to {COUNT_LIMIT:,}.",
+                    "description": f"The records that match, counted up to {COUNT_LIMIT:,} (exact, however "
+                    "large, when the selection is a report figure's, read from the summaries).",
                 },
                 "count_capped": {
                     "type": "boolean",

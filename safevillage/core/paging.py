@@ -132,13 +132,14 @@ def _typed(value: Any, kind: type) -> Any:
 @dataclass
 class KeysetPage(Generic[M]):
     rows: list[M]
-    count: int  # counted up to COUNT_LIMIT + 1: ``more_than_limit`` then says so
+    count: int  # counted up to COUNT_LIMIT + 1 (``more_than_limit`` then says so), unless known
     next: Cursor | None
     previous: Cursor | None
+    exact: bool = False  # the count was known, not counted: exact however large
 
     @property
     def more_than_limit(self) -> bool:
-        return self.count > COUNT_LIMIT
+        return not self.exact and self.count > COUNT_LIMIT
 
     @property
     def count_limit(self) -> int:
@@ -195,7 +196,7 @@ class KeysetPages(Generic[M]):
         count = self.count()
         if cursor is None:
             rows, keys, more = self._read(self.queryset, size, count, reverse=False)
-            return KeysetPage(rows, count, self._after(keys[-1]) if more else None, None)
+            return self._page(rows, count, self._after(keys[-1]) if more else None, None)
         # After a row in a descending list, or before it in an ascending one: smaller keys.
         greater = cursor.before == self.descending
         rows, keys, more = self._read(
@@ -206,8 +207,8 @@ class KeysetPages(Generic[M]):
             keys.reverse()
             # Before the first page there is nothing; after it, at least the cursor's row.
             previous = self._before(keys[0]) if more else None
-            return KeysetPage(rows, count, self._after(keys[-1]) if keys else None, previous)
-        return KeysetPage(rows, count, self._after(keys[-1]) if more else None, self._before(keys[0]) if keys else None)
+            return self._page(rows, count, self._after(keys[-1]) if keys else None, previous)
+        return self._page(rows, count, self._after(keys[-1]) if more else None, self._before(keys[0]) if keys else None)
 
     def numbered(self, size: int, number: int) -> KeysetPage[M] | None:
         """Page ``number`` as an old numbered link (``?page=N``) meant it, by its offset, with
@@ -226,9 +227,12 @@ class KeysetPages(Generic[M]):
         if count is None:
             count = self.count()
         rows, keys, more = self._read(self.queryset, size, count, reverse=False, offset=offset)
-        return KeysetPage(
+        return self._page(
             rows, count, self._after(keys[-1]) if more else None, self._before(keys[0]) if keys and offset else None
         )
+
+    def _page(self, rows: list[M], count: int, after: Cursor | None, before: Cursor | None) -> KeysetPage[M]:
+        return KeysetPage(rows, count, after, before, exact=self.known_count is not None)
 
     def _after(self, key: tuple[Any, ...]) -> Cursor:
         return Cursor(key)

@@ -87,7 +87,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     page = _keyset_page(pages, request, page_size)
     if page is None:
         # An old numbered link too deep to serve by its offset: the list's first page.
-        return redirect(_query(kept))
+        return redirect(request.path + _query(kept))
     columns = []
     for key, label in (("reported", _("Reported")), ("occurred", _("Occurred")), ("status", _("Status"))):
         current = result.sort.lstrip("-") == key
@@ -103,7 +103,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "page": page,
         "count_limit": number_format(page.count_limit, force_grouping=True),
-        "first_url": _query(kept) if page.previous else "",
+        "first_url": _query(kept) if page.previous or request.GET.get("cursor") else "",
         "previous_url": _query(kept, cursor=page.previous.token()) if page.previous else "",
         "next_url": _query(kept, cursor=page.next.token()) if page.next else "",
         "rows": [(incident, classify(incident, now)) for incident in page.rows],
