@@ -158,7 +158,7 @@ def duckdb_reference(csv_path: Path, side_path: Path) -> dict[str, Any]:
     database = duckdb.connect()
     started = time.perf_counter()
     columns = (
-        "{'id': 'BIGINT', 'reference': 'VARCHAR', 'reported_at': 'TIMESTAMPTZ', "
+        "{'id': 'BIGINT', 'reference': 'VARCHAR', 'reported_at': 'TIMESTAMPTZ', 'occurred_at': 'TIMESTAMPTZ', "
         "'place_code': 'VARCHAR', 'period_month': 'INTEGER', 'category_id': 'BIGINT', "
         "'status': 'VARCHAR', 'outcome': 'VARCHAR', 'clearance': 'VARCHAR', 'arrests': 'INTEGER', "
         "'deaths': 'INTEGER', 'injuries': 'INTEGER'}"
@@ -249,12 +249,16 @@ def duckdb_questions(database: Any, side: dict[str, Any], table: Any, months: An
     first, last, _a, _b = months(QUARTER)
     province = f"place_code >= '{PROVINCE}' AND place_code < '{int(PROVINCE) + 1:02d}'"
 
-    def page(where: str, offset: int = 0) -> Any:
+    newest = "reported_at DESC, id DESC"
+    # With a period, the register lists by time of the incident (incidents/filters.py ORDER_KEYS).
+    latest = "period_month DESC, occurred_at DESC, id DESC"
+
+    def page(where: str, offset: int = 0, order: str = newest) -> Any:
         def ask() -> list[Any]:
             count = database.execute(f"SELECT count(*) FROM incidents WHERE {where}").fetchall()[0][0]  # noqa: S608
             rows = database.execute(
                 f"SELECT reference FROM incidents WHERE {where} "  # noqa: S608
-                f"ORDER BY reported_at DESC, id DESC LIMIT {size} OFFSET {offset}"
+                f"ORDER BY {order} LIMIT {size} OFFSET {offset}"
             ).fetchall()
             return [count, [row[0] for row in rows]]
 
@@ -276,7 +280,10 @@ def duckdb_questions(database: Any, side: dict[str, Any], table: Any, months: An
         "province_category": timed(page(f"{province} AND category_id = {int(category)}")),
         "deep_page": timed(page("true", (DEEP_PAGE - 1) * size)),
         "drill_down": timed(
-            page(f"period_month BETWEEN {first} AND {last} AND category_id IN ({crimes}) AND status <> 'withdrawn'")
+            page(
+                f"period_month BETWEEN {first} AND {last} AND category_id IN ({crimes}) AND status <> 'withdrawn'",
+                order=latest,
+            )
         ),
         "province_report": timed(province_table),
     }

@@ -258,6 +258,7 @@ EXPORT_COLUMNS = [
     "id",
     "reference",
     "reported_at",
+    "occurred_at",
     "place_code",
     "period_month",
     "category_id",
