@@ -73,7 +73,8 @@ INCIDENT_FILTERS = [
     ),
     _query(
         "q",
-        {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        # No NUL character: PostgreSQL refuses one in a query, and the list answers it with a 400.
+        {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00]*$"},
         "Text in the reference or the description (case-insensitive).",
     ),
     _query(

@@ -5,6 +5,7 @@ served up to ``MAX_OFFSET`` rows; past that the answer says to follow the links.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -37,13 +38,13 @@ class KeysetPagination(BasePagination):
         self.request = request
         limit = self._whole_number(self.limit_query_param) or self.default_limit
         limit = max(1, min(limit, self.max_limit))
+        cursor = None
         if token := request.query_params.get(self.cursor_query_param):
-            try:
+            # One this list did not write (edited, or of another sort) is ignored, as on the
+            # register page: the schema cannot tell such a string from a real cursor.
+            with contextlib.suppress(CursorError):
                 cursor = queryset.cursor(token)
-            except CursorError:
-                raise ValidationError(
-                    {self.cursor_query_param: [_("Use a cursor from a next or previous link of this list.")]}
-                ) from None
+        if cursor is not None:
             page = queryset.page(limit, cursor)
         elif offset := self._whole_number(self.offset_query_param):
             at_offset = queryset.at_offset(limit, offset)
@@ -121,8 +122,9 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "in": "query",
                 "description": "A position in the list, as given in the next and previous links: copy it, do not "
-                "compose it. Without it, the first page. It keeps its meaning: records added since do not shift it.",
-                "schema": {"type": "string", "maxLength": MAX_TOKEN_LENGTH},
+                "compose it. Without it, or with one this list did not give, the first page. It keeps its meaning: "
+                "records added since do not shift it.",
+                "schema": {"type": "string", "maxLength": MAX_TOKEN_LENGTH, "pattern": "^[-_A-Za-z0-9]*$"},
             },
             {
                 "name": self.limit_query_param,

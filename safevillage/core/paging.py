@@ -155,9 +155,10 @@ class KeysetPages(Generic[M]):
     annotations), the last one unique (the id), all in one direction.
 
     ``walk_index`` is an index holding the rows in that order with the common filters'
-    columns. When more rows match than COUNT_LIMIT (one in every COUNT_LIMIT/size of the
-    table at most), a page walks it from the cursor, checks the filters in the index and
-    stops at the page's end. PostgreSQL plans that walk from its statistics; SQLite's say
+    columns. When more rows match than COUNT_LIMIT, a page walks it from the cursor, checks
+    the filters in the index and stops at the page's end: at least one entry in every
+    N / COUNT_LIMIT matches (N the table's rows), so a page reads about size x N / COUNT_LIMIT
+    entries at most, and usually far fewer. PostgreSQL plans that walk from its statistics; SQLite's say
     nothing about how many codes a place-code range holds, so it would sort the whole
     selection instead: the index is named to it (``INDEXED BY``). A smaller selection is
     found by the index of its filters and sorted, at most COUNT_LIMIT rows (decision 0008).
