@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_q.models import Task
 
@@ -292,3 +294,13 @@ def test_a_name_that_a_spreadsheet_would_run_as_a_formula_is_defused_in_the_csv(
     values = dict(zip(header, line, strict=True))
     assert values["Category"] == "'=HYPERLINK(1)"
     assert values["Category (code)"] == "=cmd"  # codes are the product's: letters and digits
+
+
+def test_asking_reads_no_records_so_it_answers_at_once_at_any_size(client, national, records):
+    client.force_login(national)
+    with CaptureQueriesContext(connection) as queries:
+        response = ask(client, national, "?place=14&status=open")
+    assert response.status_code == 302
+    on_records = [q["sql"] for q in queries if '"incidents_incident"' in q["sql"]]
+    # Only the register's last id, from the primary key: no count, no scan of the records.
+    assert len(on_records) == 1 and "MAX(" in on_records[0] and "WHERE" not in on_records[0]

@@ -12,7 +12,8 @@ from safevillage.jobs.schedule import ensure_schedules
 
 class Command(BaseCommand):
     help = (
-        "Run the scheduled jobs (escalation of overdue records, the audit chain's verification): "
+        "Run the scheduled jobs (escalation of overdue records, the audit chain's verification, the "
+        "removal of expired exports) and the exports of the register people ask for: "
         "write the product's schedule, queue what is due, then run django-q2's cluster until "
         "stopped (SIGTERM or Ctrl-C). `make run` starts it beside the web server; production runs "
         "it as one more process (docs/operations.md)."
