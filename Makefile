@@ -120,7 +120,10 @@ security-scan: install
 
 # National-scale benchmark (bench/run.py): fresh SQLite (var/bench/) and PostgreSQL
 # (safevillage_bench) databases, the synthetic register at each size, the national reports
-# against DuckDB on the raw rows, API ingest and a Locust load; writes docs/performance.md.
+# against DuckDB on the raw rows, what a user waits for through HTTP at each size (register pages,
+# a drill-down, the provincial report, an export; gunicorn with production settings, beside DuckDB
+# answering the same questions), API ingest and a Locust load; writes docs/performance.md.
+# `python bench/run.py --generator-rate` adds the generator's rate alone and beside a CPU load.
 # BENCH_QUICK=1: 100,000 records, 3 runs, 30 s of Locust (a few minutes).
 BENCH_SIZES ?= 1000000 10000000
 BENCH_RUNS ?= 5

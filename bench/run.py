@@ -12,7 +12,14 @@ size it starts gunicorn and measures API ingest and a Locust load.
 Settings (environment): BENCH_SIZES="1000000 10000000", BENCH_RUNS=5, LOCUST_MINUTES=5,
 LOCUST_USERS=200, BENCH_QUICK=1 (100,000 records, 3 runs, 30 s of Locust), BENCH_ENGINES=
 "sqlite postgresql", BENCH_YEARS=5, BENCH_WORKERS=4 (gunicorn), BENCH_CHECK_MAX=1000000,
-BENCH_PG=postgres://postgres@127.0.0.1:5432.
+BENCH_PG=postgres://postgres@127.0.0.1:5432, BENCH_PG_DATABASE=safevillage_bench,
+BENCH_PORT=8765, BENCH_DEEP_PAGE=500 (the deep page of the web figures), BENCH_KEEP=1 (the
+databases left out of BENCH_ENGINES keep their figures from the last run of the same sizes).
+
+``python bench/run.py --generator-rate`` measures ``generate_synthetic``'s rate alone, into an
+empty SQLite register, with nothing else of the benchmark running, then with one CPU-bound
+process per core beside it, then alone again (BENCH_GENERATOR_RECORDS=1000000), and adds the
+rates and load averages to the results and to docs/performance.md.
 
 ``python bench/run.py --repeat-web ENGINE`` measures the API ingest and the Locust load again on
 that database as the last run left it, adds them to var/bench/results.json as a repeat (the
@@ -44,6 +51,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import report
+import web
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
@@ -66,12 +74,19 @@ YEARS = env_int("BENCH_YEARS", 5)
 WORKERS = env_int("BENCH_WORKERS", 4)
 CHECK_MAX = env_int("BENCH_CHECK_MAX", 1_000_000)
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "safevillage_bench"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "safevillage_bench")
 PORT = env_int("BENCH_PORT", 8765)
 INGEST_SEQUENTIAL = 100 if QUICK else 300
 INGEST_CLIENTS = 16
 INGEST_EACH = 10 if QUICK else 40
 RECEIPTS = 50
+# The deep page of the register the web figures open (the issue's "page 500").
+DEEP_PAGE = 20 if QUICK else env_int("BENCH_DEEP_PAGE", 500)
+# The province and category of the filtered questions: Prey Veng, thefts.
+PROVINCE = "14"
+CATEGORY = "theft"
+# One key for the server and the sessions made for it (bench/steps.py web-sessions).
+SECRET_KEY = "bench-" + uuid.uuid4().hex + uuid.uuid4().hex
 
 NOW = datetime.datetime.now(datetime.UTC)
 END_YEAR = NOW.year
@@ -117,11 +132,11 @@ def manage(engine: str, *args: str) -> None:
     )
 
 
-def step(engine: str, name: str, *args: str) -> dict[str, Any]:
+def step(engine: str, name: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     done = subprocess.run(
         [PYTHON, "bench/steps.py", name, *args],
         cwd=ROOT,
-        env=django_env(engine),
+        env=django_env(engine, **(env or {})),
         check=True,
         stdout=subprocess.PIPE,
         text=True,
@@ -143,7 +158,8 @@ def duckdb_reference(csv_path: Path, side_path: Path) -> dict[str, Any]:
     database = duckdb.connect()
     started = time.perf_counter()
     columns = (
-        "{'id': 'BIGINT', 'place_code': 'VARCHAR', 'period_month': 'INTEGER', 'category_id': 'BIGINT', "
+        "{'id': 'BIGINT', 'reference': 'VARCHAR', 'reported_at': 'TIMESTAMPTZ', 'occurred_at': 'TIMESTAMPTZ', "
+        "'place_code': 'VARCHAR', 'period_month': 'INTEGER', 'category_id': 'BIGINT', "
         "'status': 'VARCHAR', 'outcome': 'VARCHAR', 'clearance': 'VARCHAR', 'arrests': 'INTEGER', "
         "'deaths': 'INTEGER', 'injuries': 'INTEGER'}"
     )
@@ -219,8 +235,58 @@ def duckdb_reference(csv_path: Path, side_path: Path) -> dict[str, Any]:
     out["quarterly_table"] = timed(lambda: table(*months(QUARTER)))
     out["yearly_table"] = timed(lambda: table(*months(YEAR)))
     out["ranking"] = timed(ranking)
+    out["questions"] = duckdb_questions(database, side, table, months)
     database.close()
     return out
+
+
+def duckdb_questions(database: Any, side: dict[str, Any], table: Any, months: Any) -> dict[str, Any]:
+    """The web figures' questions asked of DuckDB on the same rows: a register list is its
+    count and its first page (references, newest report first, as the register orders)."""
+    size = side["page_size"]
+    category = side["category_ids"][CATEGORY]
+    crimes = ", ".join(str(int(i)) for i in side["crime_category_ids"]) or "NULL"
+    first, last, _a, _b = months(QUARTER)
+    province = f"place_code >= '{PROVINCE}' AND place_code < '{int(PROVINCE) + 1:02d}'"
+
+    newest = "reported_at DESC, id DESC"
+    # With a period, the register lists by time of the incident (incidents/filters.py ORDER_KEYS).
+    latest = "period_month DESC, occurred_at DESC, id DESC"
+
+    def page(where: str, offset: int = 0, order: str = newest) -> Any:
+        def ask() -> list[Any]:
+            count = database.execute(f"SELECT count(*) FROM incidents WHERE {where}").fetchall()[0][0]  # noqa: S608
+            rows = database.execute(
+                f"SELECT reference FROM incidents WHERE {where} "  # noqa: S608
+                f"ORDER BY {order} LIMIT {size} OFFSET {offset}"
+            ).fetchall()
+            return [count, [row[0] for row in rows]]
+
+        return ask
+
+    def province_table() -> tuple[int, int]:
+        rows = database.execute(
+            f"""SELECT substr(place_code, 1, 6) AS commune, category_id, period_month // 100 AS year, count(*)
+                FROM incidents
+                WHERE status <> 'withdrawn' AND {province}
+                  AND (period_month BETWEEN ? AND ? OR period_month BETWEEN ? AND ?)
+                GROUP BY ALL""",  # noqa: S608
+            list(months(QUARTER)),
+        ).fetchall()
+        return len(rows), sum(row[3] for row in rows)
+
+    return {
+        "first_page": timed(page("true")),
+        "province_category": timed(page(f"{province} AND category_id = {int(category)}")),
+        "deep_page": timed(page("true", (DEEP_PAGE - 1) * size)),
+        "drill_down": timed(
+            page(
+                f"period_month BETWEEN {first} AND {last} AND category_id IN ({crimes}) AND status <> 'withdrawn'",
+                order=latest,
+            )
+        ),
+        "province_report": timed(province_table),
+    }
 
 
 def timed(function: Any) -> dict[str, Any]:
@@ -251,7 +317,7 @@ class Server:
         env = django_env(
             engine,
             DEBUG="false",
-            SECRET_KEY="bench-" + uuid.uuid4().hex + uuid.uuid4().hex,
+            SECRET_KEY=SECRET_KEY,
             ALLOWED_HOSTS="127.0.0.1,localhost",
             SECURE_SSL_REDIRECT="false",
             SECURE_HSTS_SECONDS="0",
@@ -265,14 +331,21 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=(VAR / f"gunicorn-{engine}.log").open("w"),
         )
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait(self) -> None:
         for _ in range(120):
             try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                # A busy machine starts the workers slowly: a slow answer is waited for again.
+                if requests.get(f"{self.url}/healthz", timeout=10).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.5)
-        self.stop()
         raise RuntimeError("gunicorn did not start (see var/bench/gunicorn-*.log)")
 
     def stop(self) -> None:
@@ -472,8 +545,12 @@ def run_engine(engine: str, results: dict[str, Any]) -> None:
         log(f"{engine}: DuckDB reference at {size:,}")
         csv_path, side = VAR / f"incidents-{engine}.csv", VAR / f"side-{engine}.json"
         entry["export"] = step(engine, "export", "--out", str(csv_path), "--side", str(side))
+        facts = step(engine, "register-facts")
+        side.write_text(json.dumps({**json.loads(side.read_text()), **facts}))
         entry["duckdb"] = duckdb_reference(csv_path, side)
         csv_path.unlink()
+        log(f"{engine}: what a user waits for, through HTTP, at {size:,}")
+        entry["web"] = user_waits(engine)
         entry["load_after"] = load_average()
         report.save(results)
     log(f"{engine}: API ingest and Locust at {current:,}")
@@ -490,6 +567,23 @@ def run_engine(engine: str, results: dict[str, Any]) -> None:
     finally:
         server.stop()
     report.save(results)
+
+
+def user_waits(engine: str) -> dict[str, Any]:
+    """The web questions (bench/web.py) against gunicorn with production settings."""
+    asked = web.questions(QUARTER, PROVINCE, CATEGORY, DEEP_PAGE)
+    server = Server(engine)
+    try:
+        cookies = step(engine, "web-sessions", env={"SECRET_KEY": SECRET_KEY})["cookies"]
+        return {
+            "load_before": load_average(),
+            "answers": web.measure(server.url, cookies, asked, RUNS, DEEP_PAGE),
+            "load_after": load_average(),
+            "labels": {q.code: q.label for q in asked},
+            "duckdb": {q.code: q.duckdb for q in asked},
+        }
+    finally:
+        server.stop()
 
 
 def repeat_web(engine: str) -> None:
@@ -512,7 +606,66 @@ def repeat_web(engine: str) -> None:
     log(f"written: {report.write(results, ROOT / 'docs' / 'performance.md')}")
 
 
+GENERATOR_RECORDS = 100_000 if QUICK else env_int("BENCH_GENERATOR_RECORDS", 1_000_000)
+GENERATOR_BURNERS = env_int("BENCH_GENERATOR_BURNERS", os.cpu_count() or 2)
+
+
+def burner() -> subprocess.Popen[bytes]:
+    """A process that keeps one core busy with pure Python: the load other work puts on a
+    shared machine."""
+    return subprocess.Popen([sys.executable, "-c", "while True: sum(i * i for i in range(10_000))"])
+
+
+def generator_rate() -> None:
+    """``generate_synthetic``'s rate into an empty SQLite register, as the machine is and with
+    CPU-bound processes beside it (one per core), each with the load averages around it;
+    added to var/bench/results.json (``generator_runs``) and to docs/performance.md."""
+    results = json.loads(report.RESULTS.read_text()) if report.RESULTS.exists() else None
+    if results is None:
+        raise SystemExit("run the benchmark first: the generator's rate is added to its results")
+    VAR.mkdir(parents=True, exist_ok=True)
+    template, target = VAR / "generator-template.sqlite3", VAR / "generator.sqlite3"
+    url = {"DATABASE_URL": f"sqlite:///{target}"}
+    for path in (template, target):
+        path.unlink(missing_ok=True)
+    for command in (["migrate", "--no-input", "-v", "0"], ["load_gazetteer", "--no-progress"], ["load_policy"]):
+        subprocess.run(
+            [PYTHON, "manage.py", *command],
+            cwd=ROOT,
+            env=django_env("sqlite", **url),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    step("sqlite", "populations", env=url)
+    target.rename(template)
+    runs = []
+    for burners in (0, GENERATOR_BURNERS, 0):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        target.write_bytes(template.read_bytes())
+        log(f"generator: {GENERATOR_RECORDS:,} records with {burners} busy process(es) beside it")
+        load = [burner() for _ in range(burners)]
+        try:
+            time.sleep(5 if burners else 0)
+            entry: dict[str, Any] = {"burners": burners, "load_before": load_average(), "cpu_speed": cpu_speed()}
+            args = ["--incidents", str(GENERATOR_RECORDS), "--seed", "1", "--years", str(YEARS)]
+            entry["generate"] = step("sqlite", "generate", *args, "--end-year", str(END_YEAR), env=url)
+            entry["load_after"] = load_average()
+        finally:
+            for process in load:
+                process.kill()
+                process.wait()
+        entry["date"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        runs.append(entry)
+    results["generator_runs"] = runs
+    report.save(results)
+    log(f"written: {report.write(results, ROOT / 'docs' / 'performance.md')}")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--generator-rate"]:
+        generator_rate()
+        return
     if sys.argv[1:2] == ["--repeat-web"] and len(sys.argv) == 3 and sys.argv[2] in ("sqlite", "postgresql"):
         repeat_web(sys.argv[2])
         return
@@ -533,12 +686,27 @@ def main() -> None:
             "year": YEAR,
             "workers": WORKERS,
             "check_max": CHECK_MAX,
+            "deep_page": DEEP_PAGE,
+            "province": PROVINCE,
+            "category": CATEGORY,
             "ingest": {"sequential": INGEST_SEQUENTIAL, "clients": INGEST_CLIENTS, "each": INGEST_EACH},
         },
         "engines": {},
         "load_start": load_average(),
         "cpu_speed_start": cpu_speed(),
     }
+    if report.RESULTS.exists():
+        earlier = json.loads(report.RESULTS.read_text())
+        # The generator's rate, measured on its own (--generator-rate), is kept.
+        if earlier.get("generator_runs"):
+            results["generator_runs"] = earlier["generator_runs"]
+        # BENCH_KEEP=1: the databases not run this time keep their figures of the last run
+        # (one database at a time on a busy machine), if that run had the same sizes.
+        if os.environ.get("BENCH_KEEP", "") in ("1", "true", "yes") and earlier["config"]["sizes"] == SIZES:
+            for engine, figures in earlier["engines"].items():
+                if engine not in ENGINES:
+                    results["engines"][engine] = figures
+                    results.setdefault("kept", {})[engine] = earlier["date"]
     for engine in ENGINES:
         run_engine(engine, results)
     results["seconds"] = time.perf_counter() - started

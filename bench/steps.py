@@ -28,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -131,6 +132,11 @@ def api_setup(args: argparse.Namespace) -> None:
         national, _ = User.objects.get_or_create(username="bench-national", defaults={"full_name": "Bench national"})
         if not national.assignments.exists():
             assign_role(national, Role.NATIONAL_SECRETARIAT, None, by=None, reason="benchmark")
+        province, _ = User.objects.get_or_create(username="bench-province", defaults={"full_name": "Bench province"})
+        if not province.assignments.exists():
+            assign_role(
+                province, Role.PROVINCIAL_SECRETARIAT, Place.objects.get(code=PROVINCE), by=None, reason="benchmark"
+            )
         seen: set[str] = set()
         communes = Place.objects.current().filter(level=Level.COMMUNE).order_by("code")
         for commune in communes:
@@ -151,6 +157,33 @@ def api_setup(args: argparse.Namespace) -> None:
                 break
     Path(args.out).write_text(json.dumps({"officers": officers}))
     emit({"officers": len(officers)})
+
+
+def web_sessions(_args: argparse.Namespace) -> None:
+    """A signed-in session for the national and the provincial reader, made by Django's own
+    sign-in (``login``) under the server's SECRET_KEY, so that the web figures time pages, not
+    a password form: their cookies, as a browser sends them."""
+    from django.contrib.auth import login
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    from safevillage.accounts.models import User
+
+    cookies = {}
+    for reader, username in (("national", "bench-national"), ("province", "bench-province")):
+        request = RequestFactory().get("/")
+        SessionMiddleware(lambda r: None).process_request(request)  # type: ignore[arg-type]
+        login(request, User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
+        request.session.save()
+        cookies[reader] = f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}"
+    emit({"cookies": cookies})
+
+
+def register_facts(_args: argparse.Namespace) -> None:
+    """What the DuckDB questions need to ask the register's own questions: its page size."""
+    from safevillage.incidents.views.register import PAGE_SIZE
+
+    emit({"page_size": PAGE_SIZE})
 
 
 # --- the national reports ---------------------------------------------------------------------
@@ -234,6 +267,9 @@ def _ranking_value(ranking: list[Any]) -> list[Any]:
 
 EXPORT_COLUMNS = [
     "id",
+    "reference",
+    "reported_at",
+    "occurred_at",
     "place_code",
     "period_month",
     "category_id",
@@ -272,7 +308,8 @@ def export(args: argparse.Namespace) -> None:
             while rows := cursor.fetchmany(50_000):
                 writer.writerows(rows)
     crimes = list(Category.objects.filter(is_crime=True).values_list("id", flat=True))
-    side = {"crime_category_ids": crimes, "communes": commune_populations("")}
+    categories = dict(Category.objects.values_list("code", "id"))
+    side = {"crime_category_ids": crimes, "category_ids": categories, "communes": commune_populations("")}
     Path(args.side).write_text(json.dumps(side))
     emit({"seconds": time.perf_counter() - started, "bytes": target.stat().st_size})
 
@@ -406,6 +443,8 @@ STEPS = {
     "reports": reports,
     "export": export,
     "reference-load": reference_load,
+    "web-sessions": web_sessions,
+    "register-facts": register_facts,
 }
 
 

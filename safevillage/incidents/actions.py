@@ -50,7 +50,7 @@ from safevillage.incidents.references import next_reference
 from safevillage.incidents.workflow import ENTER_HISTORY, INVESTIGATE, RECORD, TRANSITIONS, may
 from safevillage.policy.models import ClosureKind
 from safevillage.reports.locks import locked_months, record_is_locked
-from safevillage.reports.summary import SummaryRow, apply_change, summary_row
+from safevillage.reports.summary import SummaryRow, apply_change, figures_differ, summary_row
 
 MAX_REASON = 2_000
 MAX_ARRESTS = 1_000
@@ -136,7 +136,7 @@ def _figures_change(incident: Incident) -> tuple[SummaryRow | None, SummaryRow |
     before: SummaryRow | None
     before, was_locked = getattr(incident, _BEFORE)
     after = summary_row(incident)
-    if after != before and (was_locked or record_is_locked(incident)):
+    if figures_differ(before, after) and (was_locked or record_is_locked(incident)):
         raise NotPermitted(
             _(
                 "The report covering this record's place and month is approved, so its figures are locked. "

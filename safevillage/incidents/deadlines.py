@@ -12,6 +12,13 @@ overdue figure all select through it (``Incident.objects.overdue(now)``). ``clas
 Python twin for one record already loaded, and says "overdue" for exactly the same records.
 ``overdue_records`` is what one reader sees of them: the overdue records among those they
 may see in the register, so that every count of theirs is the same number.
+
+The same rule read the other way: an open record is overdue exactly when ``now`` is strictly
+after its *overdue instant* (``overdue_from``, and ``overdue_from_sql`` in the database), the
+earliest deadline whose step is still undone (the closure deadline always counts). The
+provincial and district reports count through that instant (``reports.OpenDeadline``, kept
+with the summaries) instead of walking the country's open records; a test proves the two
+select the same records.
 """
 
 from __future__ import annotations
@@ -20,8 +27,8 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, DateTimeField, F, Q, When
+from django.db.models.functions import Least, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +68,32 @@ def overdue_q(now: datetime.datetime | None = None) -> Q:
         Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)
         | Q(first_action_at__isnull=True, action_due_at__lt=now)
         | Q(close_due_at__lt=now)
+    )
+
+
+def overdue_from(incident: Incident) -> datetime.datetime | None:
+    """The instant after which ``incident`` is overdue (``overdue_q`` holds for every later
+    ``now`` and no earlier one): the earliest of its deadlines whose step is undone; None
+    when it is not open."""
+    if incident.status not in OPEN_STATUSES:
+        return None
+    dues = [incident.close_due_at]
+    if incident.acknowledged_at is None:
+        dues.append(incident.acknowledge_due_at)
+    if incident.first_action_at is None:
+        dues.append(incident.action_due_at)
+    return min(dues)
+
+
+def overdue_from_sql() -> Least:
+    """``overdue_from`` as an expression over the register, for open records: a step done
+    leaves the closure deadline in its place, which never lowers the minimum."""
+    close = F("close_due_at")
+    return Least(
+        Case(When(acknowledged_at__isnull=True, then=F("acknowledge_due_at")), default=close),
+        Case(When(first_action_at__isnull=True, then=F("action_due_at")), default=close),
+        close,
+        output_field=DateTimeField(),
     )
 
 

@@ -29,8 +29,8 @@ from django.db import connection, models, transaction
 
 from safevillage.core.pragmas import sqlite_pragma
 from safevillage.policy.models import Category
-from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, CrimeSummary, Grain
-from safevillage.reports.rebuild import IdRanges, expected_cases, expected_channels
+from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, CrimeSummary, Grain, OpenDeadline
+from safevillage.reports.rebuild import IdRanges, expected_cases, expected_channels, expected_deadlines
 
 SCRATCH = "summary_scratch"
 # YYYYMM -> YYYYQ in integer arithmetic (the operators, unlike Django's MOD on SQLite, are
@@ -39,7 +39,7 @@ QUARTER_OF_K_PERIOD = "(k_period / 100) * 10 + ((k_period %% 100) - 1) / 3 + 1"
 
 
 def summary_models() -> tuple[type[models.Model], ...]:
-    return (CaseSummary, ChannelSummary, CrimeSummary)
+    return (CaseSummary, ChannelSummary, CrimeSummary, OpenDeadline)
 
 
 @contextmanager
@@ -114,6 +114,7 @@ def _write_parts(ids: IdRanges, adding_to: frozenset[type[models.Model]]) -> dic
     with parallel_sorts():
         _write_cases(ids, adding_to, written)
         _write_channels(ids, adding_to, written)
+        written["deadline"] = write_deadlines(expected_deadlines(ids), add=OpenDeadline in adding_to)
     return written
 
 
@@ -157,6 +158,25 @@ def _write_channels(ids: IdRanges, adding_to: frozenset[type[models.Model]], wri
                 group=grain == Grain.QUARTER,
                 add=ChannelSummary in adding_to,
             )
+
+
+def write_deadlines(query: models.QuerySet[Any, Any], *, add: bool) -> int:
+    """INSERT the ``OpenDeadline`` rows of ``query`` (``rebuild.expected_deadlines``'s
+    columns), read straight from the register: only open records, a small part of it. With
+    ``add``, a row whose key exists is added to. Shared with the migration that made the table."""
+    qn = connection.ops.quote_name
+    table = qn(OpenDeadline._meta.db_table)
+    key = [qn(c) for c in ("place_code", "period_month", "category_id", "due_at")]
+    sql, params = query.order_by().query.sql_with_params()
+    statement = (
+        f"INSERT INTO {table} ({', '.join(key)}, {qn('n')}) "  # noqa: S608  # nosec B608
+        f"SELECT k_place, period_month, category_id, k_due, n FROM ({sql}) part WHERE true"
+    )
+    if add:
+        statement += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount
 
 
 def id_list_sql(ids: Iterable[int]) -> str:

@@ -19,7 +19,7 @@ from django.db.models import Count, Q, Sum
 from safevillage.core.periods import Period, PeriodKind
 from safevillage.places.codes import under
 from safevillage.places.models import Level, Place
-from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain
+from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, Grain, OpenDeadline
 from safevillage.reports.rebuild import village_cases, village_channels
 from safevillage.reports.summary import quarter_key
 
@@ -114,16 +114,28 @@ def channel_counts(place_code: str, periods: list[Period]) -> dict[Period, dict[
 
 
 def overdue_counts(place_code: str, period: Period, now: datetime.datetime) -> dict[int, int]:
-    """Open records of the period past a deadline at ``now``, by category: read from the
-    register's open records (few, and indexed by status), with the product's one rule
-    (``deadlines.overdue_q``) so that the figure, its link and the overdue page agree."""
+    """Open records of the period past a deadline at ``now``, by category: the place's
+    communes' ``OpenDeadline`` rows with an overdue instant before ``now``, which select
+    exactly the records of the product's one rule (``deadlines.overdue_q``), so that the
+    figure, its link and the overdue page agree. A province reads its own open records'
+    rows, never the country's."""
+    if len(place_code) == VILLAGE_CODE_LENGTH:
+        # Below the commune grain: the village's own few records, from the register.
+        return _village_overdue(place_code, period, now)
+    rows = OpenDeadline.objects.filter(
+        period_month__gte=period.first_month, period_month__lte=period.last_month, due_at__lt=now
+    )
+    if place_code:
+        rows = rows.filter(under("place_code", place_code))
+    return {row["category_id"]: row["n"] for row in rows.values("category_id").annotate(n=Sum("n")).order_by()}
+
+
+def _village_overdue(village_code: str, period: Period, now: datetime.datetime) -> dict[int, int]:
     from safevillage.incidents.models import Incident
 
     records = Incident.objects.overdue(now).filter(
-        period_month__gte=period.first_month, period_month__lte=period.last_month
+        place_code=village_code, period_month__gte=period.first_month, period_month__lte=period.last_month
     )
-    if place_code:
-        records = records.filter(under("place_code", place_code))
     return {row["category_id"]: row["n"] for row in records.values("category_id").annotate(n=Count("id")).order_by()}
 
 

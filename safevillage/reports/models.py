@@ -161,6 +161,34 @@ class CrimeSummary(models.Model):
         return f"{self.grain} {self.place_code} {self.period_key}"
 
 
+class OpenDeadline(models.Model):
+    """Open records by commune, month of occurrence, category and the instant after which they
+    are overdue (``deadlines.overdue_from``): a place's overdue records at ``now`` in a period
+    are the sum of its rows with ``due_at`` before ``now``, so a provincial report reads its
+    own communes' rows instead of the country's open records. Kept with the summaries
+    (``summary.apply_change``: a record leaves its row when it is acknowledged, acted on,
+    closed or withdrawn, and comes back when reopened); a row whose count falls to zero is
+    deleted, so the table holds about one row per open record."""
+
+    place_code = models.CharField(max_length=8)
+    period_month = models.PositiveIntegerField()
+    category = models.ForeignKey("policy.Category", on_delete=models.PROTECT, related_name="+", db_index=False)
+    due_at = models.DateTimeField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("open deadline")
+        verbose_name_plural = _("open deadlines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place_code", "period_month", "category", "due_at"], name="one_open_deadline_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_code} {self.period_month} {self.category_id} {self.due_at}"
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

@@ -24,8 +24,9 @@ from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
+from safevillage.incidents.deadlines import overdue_from_sql
 from safevillage.incidents.models import Incident
-from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, CrimeSummary, Grain
+from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, CrimeSummary, Grain, OpenDeadline
 
 BATCH = 5000
 _CLOSED = Q(status="closed")
@@ -125,6 +126,19 @@ def expected_crimes(grain: str, ids: IdRanges = None) -> models.QuerySet[Inciden
     )
 
 
+def expected_deadlines(ids: IdRanges = None) -> models.QuerySet[Incident, dict[str, Any]]:
+    """The ``OpenDeadline`` rows the open records (or the open records of ``ids``) imply:
+    counted by commune, month of occurrence, category and overdue instant, ordered by key."""
+    return (
+        _counted(ids)
+        .open()
+        .annotate(k_place=Substr("place_code", 1, 6), k_due=overdue_from_sql())
+        .values("k_place", "period_month", "category_id", "k_due")
+        .annotate(n=Count("id"))
+        .order_by("k_place", "period_month", "category_id", "k_due")
+    )
+
+
 def village_cases(village_code: str, basis: str, first: int, last: int) -> models.QuerySet[Incident, dict[str, Any]]:
     """One village's counters by month (``k_period``) and category, read from the register
     with the summaries' own rules: there is no village grain (its few records a month are
@@ -171,6 +185,9 @@ class Part:
         elif self.table == "crime":
             for row in expected_crimes(self.grain).iterator(chunk_size=BATCH):
                 yield (row["k_place"], row["k_period"]), {"reported": row["reported"], "solved": row["solved"]}
+        elif self.table == "deadline":
+            for row in expected_deadlines().iterator(chunk_size=BATCH):
+                yield (row["k_place"], row["period_month"], row["category_id"], row["k_due"]), {"n": row["n"]}
         else:
             for row in expected_channels(self.grain).iterator(chunk_size=BATCH):
                 yield (row["k_place"], row["k_period"], row["channel"]), {"reported": int(row["reported"])}
@@ -195,6 +212,13 @@ class Part:
             for place_code, period_key, reported, solved in crimes.iterator(chunk_size=BATCH):
                 if reported or solved:
                     yield (place_code, period_key), {"reported": reported, "solved": solved}
+        elif self.table == "deadline":
+            deadlines = OpenDeadline.objects.order_by(
+                "place_code", "period_month", "category_id", "due_at"
+            ).values_list("place_code", "period_month", "category_id", "due_at", "n")
+            for *key, n in deadlines.iterator(chunk_size=BATCH):
+                if n:
+                    yield tuple(key), {"n": n}
         else:
             channels = (
                 ChannelSummary.objects.filter(grain=self.grain)
@@ -206,7 +230,7 @@ class Part:
                     yield (place_code, period_key, channel), {"reported": reported}
 
     def __str__(self) -> str:
-        return f"{self.table}/{self.basis}/{self.grain}" if self.basis else f"{self.table}/{self.grain}"
+        return "/".join(p for p in (self.table, self.basis, self.grain) if p)
 
 
 PARTS = (
@@ -218,6 +242,7 @@ PARTS = (
     Part("channel", "", Grain.QUARTER),
     Part("crime", "", Grain.MONTH),
     Part("crime", "", Grain.QUARTER),
+    Part("deadline", "", ""),
 )
 
 
@@ -257,6 +282,7 @@ def rebuild() -> dict[str, int]:
     CaseSummary.objects.all().delete()
     ChannelSummary.objects.all().delete()
     CrimeSummary.objects.all().delete()
+    OpenDeadline.objects.all().delete()
     written: dict[str, int] = {}
     for part in PARTS:
         batch: list[models.Model] = []
@@ -277,6 +303,17 @@ def rebuild() -> dict[str, int]:
             elif part.table == "crime":
                 place_code, period_key = key
                 batch.append(CrimeSummary(grain=part.grain, place_code=place_code, period_key=period_key, **counters))
+            elif part.table == "deadline":
+                place_code, period_month, category_id, due_at = key
+                batch.append(
+                    OpenDeadline(
+                        place_code=place_code,
+                        period_month=period_month,
+                        category_id=category_id,
+                        due_at=due_at,
+                        **counters,
+                    )
+                )
             else:
                 place_code, period_key, channel = key
                 batch.append(

@@ -14,19 +14,35 @@ in the crime summary (reported, and solved once closed as solved). ``apply_chang
 the two rows into counter deltas and applies each with one atomic UPSERT
 (``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``, the same SQL on SQLite and
 PostgreSQL), so concurrent actions never lose an increment and no row is read first.
+
+An open record also counts in ``OpenDeadline`` under the instant after which it is overdue
+(``due``, from ``deadlines.overdue_from``): acknowledging it or recording a first action moves
+it to a later instant, closing or withdrawing it takes it out, reopening puts it back. That
+row is not a figure: ``figures_differ``, which decides whether an action touches an approved
+period's figures, leaves it out.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
 
 from safevillage.core.periods import local_month
+from safevillage.incidents.deadlines import overdue_from
 from safevillage.incidents.models import OPEN_STATUSES
-from safevillage.reports.models import MEASURES, Basis, CaseSummary, ChannelSummary, CrimeSummary, Grain
+from safevillage.reports.models import (
+    MEASURES,
+    Basis,
+    CaseSummary,
+    ChannelSummary,
+    CrimeSummary,
+    Grain,
+    OpenDeadline,
+)
 
 if TYPE_CHECKING:
     from safevillage.incidents.models import Incident
@@ -50,10 +66,22 @@ class SummaryRow:
     injuries: int = 0
     # The category is a crime: the record also counts in the crime summary.
     is_crime: bool = False
+    # While open: the instant after which the record is overdue (``deadlines.overdue_from``).
+    due: datetime.datetime | None = None
 
     @property
     def is_open(self) -> bool:
         return not self.outcome
+
+
+def figures_differ(before: SummaryRow | None, after: SummaryRow | None) -> bool:
+    """Whether the two rows count differently in the reports' figures: the overdue instant
+    alone is not a figure (acknowledging a record of an approved period stays allowed)."""
+
+    def figures(row: SummaryRow | None) -> SummaryRow | None:
+        return replace(row, due=None) if row is not None else None
+
+    return figures(before) != figures(after)
 
 
 def quarter_key(month: int) -> int:
@@ -81,6 +109,7 @@ def summary_row(incident: Incident) -> SummaryRow | None:
         deaths=incident.deaths,
         injuries=incident.injuries,
         is_crime=incident.category.is_crime,
+        due=overdue_from(incident),
     )
 
 
@@ -122,6 +151,9 @@ def contributions(row: SummaryRow) -> list[tuple[_Key, Counter[str]]]:
         crime: Counter[str] = Counter(reported=1, solved=int(row.outcome == "solved"))
         out.append((("crime", (Grain.MONTH, commune, row.period_month)), crime))
         out.append((("crime", (Grain.QUARTER, commune, quarter_key(row.period_month))), crime))
+    if row.due is not None:
+        key = (commune, row.period_month, row.category_id, row.due)
+        out.append((("deadline", key), Counter(n=1)))
     reported: Counter[str] = Counter(reported=1)
     out.append((("channel", (Grain.MONTH, commune, row.period_month, row.channel)), reported))
     out.append((("channel", (Grain.QUARTER, commune, quarter_key(row.period_month), row.channel)), reported))
@@ -145,7 +177,18 @@ _TABLES: dict[str, tuple[type[models.Model], tuple[str, ...], tuple[str, ...]]] 
     "case": (CaseSummary, ("basis", "grain", "place_code", "period_key", "category_id"), MEASURES),
     "channel": (ChannelSummary, ("grain", "place_code", "period_key", "channel"), ("reported",)),
     "crime": (CrimeSummary, ("grain", "place_code", "period_key"), ("reported", "solved")),
+    "deadline": (OpenDeadline, ("place_code", "period_month", "category_id", "due_at"), ("n",)),
 }
+
+
+def _param(value: object) -> object:
+    if isinstance(value, str):
+        return str(value)  # a TextChoices member as its plain value
+    if isinstance(value, datetime.datetime):
+        # As the ORM stores it (on SQLite: UTC text), so that ``due_at < now`` compares as
+        # the register's own deadlines do.
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
 
 
 def _upsert(table: str, rows: list[tuple[tuple[object, ...], dict[str, int]]]) -> None:
@@ -156,7 +199,7 @@ def _upsert(table: str, rows: list[tuple[tuple[object, ...], dict[str, int]]]) -
     columns = [qn(c) for c in key_columns] + [qn(m) for m in measures]
     values: list[Any] = []
     for key, changes in rows:
-        values += [str(v) if isinstance(v, str) else v for v in key] + [changes.get(m, 0) for m in measures]
+        values += [_param(v) for v in key] + [changes.get(m, 0) for m in measures]
     marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
     updates = ", ".join(f"{qn(m)} = {db_table}.{qn(m)} + excluded.{qn(m)}" for m in measures)
     sql = (
@@ -165,6 +208,17 @@ def _upsert(table: str, rows: list[tuple[tuple[object, ...], dict[str, int]]]) -
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+        if table == "deadline":
+            _drop_empty(cursor, db_table, key_columns, [key for key, changes in rows if changes.get("n", 0) < 0])
+
+
+def _drop_empty(cursor: Any, db_table: str, key_columns: tuple[str, ...], keys: list[tuple[object, ...]]) -> None:
+    """Delete the deadline rows among ``keys`` whose count fell to zero (the record left
+    them), so that the table keeps about one row per open record, not one per record ever."""
+    qn = connection.ops.quote_name
+    match = " AND ".join(f"{qn(c)} = %s" for c in key_columns)
+    for key in keys:
+        cursor.execute(f"DELETE FROM {db_table} WHERE {match} AND {qn('n')} = 0", [_param(v) for v in key])  # noqa: S608  # nosec B608
 
 
 def apply_change(before: SummaryRow | None, after: SummaryRow | None) -> None:
