@@ -161,7 +161,7 @@ class KeysetPages(Generic[M]):
     entries at most, and usually far fewer. PostgreSQL plans that walk from its statistics; SQLite's say
     nothing about how many codes a place-code range holds, so it would sort the whole
     selection instead: the index is named to it (``INDEXED BY``). A smaller selection is
-    found by the index of its filters and sorted, at most COUNT_LIMIT rows (decision 0008).
+    found by the index of its filters and sorted, at most COUNT_LIMIT rows (decision 0009).
 
     A page is three queries: the count (stopping at COUNT_LIMIT + 1), the page's ids and
     keys, and its rows by id (with the queryset's joins and prefetches)."""

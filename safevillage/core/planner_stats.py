@@ -1,7 +1,7 @@
 """Statistics the query planners choose indexes by, kept current.
 
 SQLite plans from ``sqlite_stat1``, which only ``ANALYZE`` writes: a database never analysed
-is planned as if every index were as selective as any other (decision 0008). PostgreSQL's
+is planned as if every index were as selective as any other (decision 0009). PostgreSQL's
 autovacuum analyses on its own, but only after a share of a table has changed, and reads a
 fresh bulk load as a handful of rows until then. So statistics are refreshed after every bulk
 load (``analyze``) and on a schedule (``refresh``, the ``refresh_statistics`` job)."""

@@ -198,7 +198,7 @@ class Incident(models.Model):
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         # Every index is paid on each of millions of inserts, so only these (decisions 0004
-        # and 0008): pages of the register walk an index in the list's own order and read the
+        # and 0009): pages of the register walk an index in the list's own order and read the
         # filters from it, so that a page costs the same at any size and any depth; counts
         # and small selections seek a place's or a category's entries; open records by
         # deadline serve overdue and escalation; and the unique keys below. Keys of places,
