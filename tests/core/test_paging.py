@@ -71,7 +71,7 @@ def test_a_page_of_a_communes_register_is_found_in_the_place_index_alone(registe
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
             # The place's index, or the newest-first one walked in the list's order
-            # (decision 0008): either way, from an index alone.
+            # (decision 0009): either way, from an index alone.
             assert re.search(r"USING COVERING INDEX incident_(place_month|newest)", plan), plan
         else:
             # A handful of rows: the planner would rather scan them, unless told not to. (When

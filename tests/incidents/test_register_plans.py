@@ -1,4 +1,4 @@
-"""The register's main filters, planned as at national size (decision 0008).
+"""The register's main filters, planned as at national size (decision 0009).
 
 SQLite is given the statistics of a register of a million records (``sqlite_stat1`` as
 ANALYZE wrote it on the synthetic register), so that it plans these few records as it plans
@@ -97,7 +97,7 @@ def full_scans(lines: list[str]) -> list[str]:
     return [line for line in lines if line.strip() == "SCAN incidents_incident"]
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plans; PostgreSQL's in decision 0008")
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plans; PostgreSQL's in decision 0009")
 @pytest.mark.parametrize("params", MAIN_FILTERS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "all")
 @pytest.mark.parametrize("cursor", [False, True], ids=["first page", "after a cursor"])
 def test_a_large_selections_page_walks_an_index_in_its_order(at_national_size, national, monkeypatch, params, cursor):
@@ -113,7 +113,7 @@ def test_a_large_selections_page_walks_an_index_in_its_order(at_national_size, n
         assert any(line.startswith("SEARCH incidents_incident USING COVERING INDEX") for line in plans["count"])
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plans; PostgreSQL's in decision 0008")
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plans; PostgreSQL's in decision 0009")
 @pytest.mark.parametrize("params", MAIN_FILTERS[1:], ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
 def test_a_small_selection_is_sought_in_the_index_of_its_filters(at_national_size, national, params):
     plans = planned_page(national, params, cursor=False)
