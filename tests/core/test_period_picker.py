@@ -166,5 +166,5 @@ def test_the_register_filter_picks_a_period_and_keeps_its_id_in_the_url(client, 
     page = client.get("/incidents/?period=2026Q1").content.decode()
     assert '<input id="id_period"' not in page
     assert re.search(r'<option value="2026Q1"[^>]*selected', page)
-    assert "/incidents/export.csv?period=2026Q1" in page
+    assert 'action="/exports/?period=2026Q1&amp;' in page
     assert '<option value="" selected>' in client.get("/incidents/").content.decode()

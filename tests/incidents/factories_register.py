@@ -22,6 +22,8 @@ _numbers = itertools.count(1)
 
 
 def category(code: str = "theft", *, days: tuple[int, int, int] = (1, 7, 30), **extra: Any) -> Category:
+    if extra.get("is_crime"):
+        extra.setdefault("closure_kind", "crime")  # a crime, and only a crime, closes as one
     framework, _ = FrameworkVersion.objects.get_or_create(
         code="2021",
         defaults={"effective_from": datetime.date(2021, 1, 25), "name_km": "ចំណុច ៧", "name_en": "Seven points"},
