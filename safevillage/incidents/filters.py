@@ -71,6 +71,7 @@ DEFAULT_SORT = "-reported"
 # index would first pass over everything reported since the period).
 DEFAULT_SORT_WITH_PERIOD = "-occurred"
 _TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 _PERIOD_ERROR = gettext_lazy("A period is a month (202601), a quarter (2026Q1), a semester (2026S1) or a year (2026).")
 
 
@@ -228,8 +229,11 @@ def selection_q(params: Mapping[str, str], now: datetime.datetime | None = None)
             q &= Q(arrests__gt=0)
         else:
             errors["arrests"] = _("Use arrests=true.")
-    if params.get("overdue", "").strip().lower() in _TRUE:
-        q &= overdue_q(now)
+    if overdue := params.get("overdue", "").strip().lower():
+        if overdue in _TRUE:
+            q &= overdue_q(now)
+        elif overdue not in _FALSE:  # false: no restriction, as the API documents
+            errors["overdue"] = _("Use overdue=true.")
     if escalated := params.get("escalated", "").strip().lower():
         if escalated in _TRUE:
             q &= Q(escalated_to_level__isnull=False)
