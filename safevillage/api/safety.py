@@ -162,7 +162,7 @@ class SafetyView(APIView):
             if chosen is None:
                 raise NotFound
             target.framework = chosen
-        assert target.place is not None  # noqa: S101  # a code of 6 or 8 digits was resolved
+        assert target.place is not None  # noqa: S101  # nosec B101 - a code of 6 or 8 digits was resolved
         if target.place.level not in (Level.COMMUNE, Level.VILLAGE):
             raise NotFound
         try:

@@ -173,7 +173,8 @@ def write_deadlines(query: models.QuerySet[Any, Any], *, add: bool) -> int:
         f"SELECT k_place, period_month, category_id, k_due, n FROM ({sql}) part WHERE true"
     )
     if add:
-        statement += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}"
+        total = f"{table}.{qn('n')} + excluded.{qn('n')}"
+        statement += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {qn('n')} = {total}"  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.rowcount

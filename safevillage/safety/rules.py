@@ -164,7 +164,7 @@ def judge(
             return verdict(Verdict.PASS, Reason.HANDLED_IN_TIME)
         return verdict(Verdict.FAIL, Reason.OVERDUE)
 
-    assert population is not None  # noqa: S101  # checked above, for the type checker
+    assert population is not None  # noqa: S101  # nosec B101 - checked above, for the type checker
     if kind == Kind.TRAFFIC:
         rate = thresholds.max_traffic_accidents_per_1000_year
         allowed = allowed_in_period(rate, population, months)

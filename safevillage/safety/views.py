@@ -165,7 +165,7 @@ def _common(target: Target) -> dict[str, Any]:
 
 
 def _place_page(request: HttpRequest, target: Target) -> HttpResponse:
-    assert target.place is not None  # noqa: S101  # checked by the caller
+    assert target.place is not None  # noqa: S101  # nosec B101 - checked by the caller
     decision = classify_place(target.code, target.place.level, target.period, target.framework, by=request.user)
     if decision is None:  # an archived place, not current at the period's end
         raise Http404
