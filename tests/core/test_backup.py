@@ -14,6 +14,7 @@ import sqlite3
 import stat
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -407,11 +408,18 @@ def foreign_backup(path: Path, *, django: bool) -> None:
 
 
 def corrupt(good: Path, path: Path) -> None:
-    """A copy of a good backup with a block in its middle overwritten (on SQLite, one whole page
-    of a table): the kind of damage a failing disk does."""
+    """A copy of a good backup with a block overwritten: the kind of damage a failing disk does.
+    On SQLite, the first page of the register's table: a page in the middle of the file may be
+    a free page, whose bytes no check reads, and which page that is depends on the file."""
     data = bytearray(good.read_bytes())
-    size = int.from_bytes(data[16:18], "big") if connection.vendor == "sqlite" else 4096
-    start = (len(data) // 2) // size * size
+    if connection.vendor == "sqlite":
+        size = int.from_bytes(data[16:18], "big")
+        with closing(sqlite3.connect(good)) as db:
+            (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'incidents_incident'").fetchone()
+        start = (root - 1) * size
+    else:
+        size = 4096
+        start = (len(data) // 2) // size * size
     data[start : start + size] = bytes((n * 37) % 251 for n in range(size))
     path.write_bytes(bytes(data))
 
