@@ -4,6 +4,8 @@ close."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,38 +16,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safevillage.accounts.scoping import access_or_404, can, prefixes
+from safevillage.accounts.scoping import access_or_404
 from safevillage.core.periods import Period, PeriodError, PeriodKind
 from safevillage.disputes import actions, indicators
 from safevillage.disputes.forms import CloseForm, DisputeForm, SessionForm
 from safevillage.disputes.models import Dispute
 from safevillage.incidents.models import Incident
+from safevillage.places.areas import area_or_404, home_area
 from safevillage.places.codes import under
 from safevillage.places.models import Level, Place
 
 VIEW = "disputes.view"
-COUNTRY = "KH"
 
 
 def _area(request: HttpRequest, place: str) -> Place | None:
-    if place == COUNTRY:
-        if not can(request.user, VIEW, ""):
-            raise Http404
-        return None
-    places = Place.objects.filter(level__lte=Level.COMMUNE).filter(under("code", place))
-    area = access_or_404(places, code=place)
-    if not can(request.user, VIEW, area.code):
-        raise Http404
-    return area
+    return area_or_404(request.user, place, VIEW, deepest=Level.COMMUNE)
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    allowed = prefixes(request.user, VIEW)
-    if not allowed:
-        raise Http404
-    return HttpResponseRedirect(reverse("disputes:place", args=[COUNTRY if "" in allowed else allowed[0]]))
+    return HttpResponseRedirect(reverse("disputes:place", args=[home_area(request.user, VIEW)]))
 
 
 @login_required
@@ -139,37 +130,39 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _dispute(request, pk))
 
 
-@login_required
-@require_POST
-def session(request: HttpRequest, pk: int) -> HttpResponse:
+def _mediate(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[SessionForm] | type[CloseForm],
+    act: Callable[..., object],
+    date_field: str,
+    done: str,
+) -> HttpResponse:
+    """A mediator's step on a dispute (a session, the closing): the form, the action (whose
+    refusals are shown at the form's date), the page again on error, else back to the dispute."""
     dispute = _dispute(request, pk)
     if not actions.may_mediate(request.user, dispute.commune.code):
         raise Http404
-    form = SessionForm(request.POST, prefix="session")
+    prefix = "session" if form_class is SessionForm else "close"
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            actions.add_session(by=request.user, dispute=dispute, **form.cleaned_data)
+            act(by=request.user, dispute=dispute, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error("held_on", error)
+            form.add_error(date_field, error)
     if form.errors:
-        return _detail(request, dispute, session=form)
-    messages.success(request, _("The session is recorded."))
+        return _detail(request, dispute, **{prefix: form})  # type: ignore[arg-type]
+    messages.success(request, done)
     return HttpResponseRedirect(reverse("disputes:detail", args=[dispute.pk]))
+
+
+@login_required
+@require_POST
+def session(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mediate(request, pk, SessionForm, actions.add_session, "held_on", _("The session is recorded."))
 
 
 @login_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    dispute = _dispute(request, pk)
-    if not actions.may_mediate(request.user, dispute.commune.code):
-        raise Http404
-    form = CloseForm(request.POST, prefix="close")
-    if form.is_valid():
-        try:
-            actions.close_dispute(by=request.user, dispute=dispute, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("closed_on", error)
-    if form.errors:
-        return _detail(request, dispute, close=form)
-    messages.success(request, _("The dispute is closed."))
-    return HttpResponseRedirect(reverse("disputes:detail", args=[dispute.pk]))
+    return _mediate(request, pk, CloseForm, actions.close_dispute, "closed_on", _("The dispute is closed."))

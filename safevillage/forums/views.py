@@ -12,26 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safevillage.accounts.scoping import access_or_404, can, prefixes
+from safevillage.accounts.scoping import access_or_404, can
 from safevillage.core.periods import Period, PeriodError, PeriodKind
 from safevillage.forums import actions, compliance
 from safevillage.forums.forms import ForumForm, IssueForm, ReviewForm
 from safevillage.forums.models import Forum, ForumIssue, IssueStatus
 from safevillage.incidents.models import Incident
+from safevillage.places.areas import area_or_404, home_area
 from safevillage.places.codes import under
 from safevillage.places.models import Place
 
 VIEW = "forums.view"
-COUNTRY = "KH"
 
 
 def _area(request: HttpRequest, place: str) -> Place | None:
-    """The place of the page (None: the whole country), or the 404 of a place not the user's."""
-    if place == COUNTRY:
-        if not can(request.user, VIEW, ""):
-            raise Http404
-        return None
-    return access_or_404(Place.objects.visible_to(request.user).filter(under("code", place)), code=place)
+    return area_or_404(request.user, place, VIEW)
 
 
 def _quarter(request: HttpRequest) -> tuple[Period, str]:
@@ -51,11 +46,7 @@ def _quarter(request: HttpRequest) -> tuple[Period, str]:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    allowed = prefixes(request.user, VIEW)
-    if not allowed:
-        raise Http404
-    target = COUNTRY if "" in allowed else allowed[0]
-    return HttpResponseRedirect(reverse("forums:place", args=[target]))
+    return HttpResponseRedirect(reverse("forums:place", args=[home_area(request.user, VIEW)]))
 
 
 @login_required

@@ -26,14 +26,11 @@ from safevillage.audit.log import record_event
 from safevillage.incidents.deadlines import (
     MissedDeadline,
     classify,
-    overdue_by_commune,
     overdue_q,
-    overdue_records,
     worst,
 )
 from safevillage.incidents.models import Incident, IncidentQuerySet
 from safevillage.places.codes import under
-from safevillage.places.models import Place
 
 if TYPE_CHECKING:
     from safevillage.accounts.scoping import AnyUser
@@ -153,36 +150,3 @@ def escalated_to(user: AnyUser) -> IncidentQuerySet:
     escalated to the national level. (A user supervising a province and, separately, a
     district inside it sees the province's records only: scoping keeps the wider prefix.)"""
     return Incident.objects.visible_to(user, "incidents.supervise").open().filter(escalated_to_q(user))
-
-
-@dataclass
-class SupervisorPanel:
-    escalated: list[Incident]
-    escalated_total: int
-    # (commune, overdue records), the communes with most overdue records first.
-    overdue_by_commune: list[tuple[Place | str, int]]
-    overdue_total: int
-    now: datetime.datetime
-
-
-PANEL_ROWS = 20
-
-
-def supervisor_panel(user: AnyUser, now: datetime.datetime | None = None) -> SupervisorPanel | None:
-    """The home-page panel for a user who supervises somewhere; None for everyone else."""
-    if not prefixes(user, "incidents.supervise"):
-        return None
-    now = now or timezone.now()
-    escalated = escalated_to(user).select_related("category", "village").order_by("escalated_at", "id")
-    # The overdue records the user sees in the register: the count the overdue page repeats.
-    counts = overdue_by_commune(overdue_records(user, now), now)
-    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:PANEL_ROWS]
-    communes = Place.objects.in_bulk([code for code, _n in top], field_name="code")
-    shown = list(escalated[:PANEL_ROWS])
-    return SupervisorPanel(
-        escalated=shown,
-        escalated_total=len(shown) if len(shown) < PANEL_ROWS else escalated.count(),
-        overdue_by_commune=[(communes.get(code, code), n) for code, n in top],
-        overdue_total=sum(counts.values()),
-        now=now,
-    )

@@ -4,6 +4,8 @@ villages with a working post box, and the budget spent."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -84,3 +86,60 @@ def figures(area_code: str, year: int) -> PostFigures:
         planned=budget["planned"] or Decimal(0),
         spent=budget["spent"] or Decimal(0),
     )
+
+
+def by_child(area_code: str, year: int) -> dict[str, PostFigures]:
+    """``figures`` for every current child of an area ("" for the provinces), each source read
+    once for the whole area and grouped by the child's code prefix (not five queries a child)."""
+    length = len(area_code) + 2
+    children = Place.objects.current().filter(level=length // 2).filter(under("code", area_code))
+    codes = dict(children.values_list("code", "population"))
+
+    def count(pairs: Iterable[tuple[str, object]]) -> Counter[str]:
+        """Distinct (child, key) pairs counted per child."""
+        return Counter(code[:length] for code, _key in set(pairs))
+
+    officers = count(
+        (code, user)
+        for code, user in RoleAssignment.objects.active()
+        .filter(role=Role.COMMUNE_POLICE)
+        .filter(under("place__code", area_code))
+        .values_list("place__code", "user_id")
+    )
+    communes = Place.objects.current().filter(level=Level.COMMUNE).filter(under("code", area_code))
+    commune_people: Counter[str] = Counter()
+    for code, population in communes.values_list("code", "population"):
+        commune_people[code[:length]] += population or 0
+    villages = Counter(
+        code[:length]
+        for code in Place.objects.current()
+        .filter(level=Level.VILLAGE)
+        .filter(under("code", area_code))
+        .values_list("code", flat=True)
+    )
+    boxed = count(
+        Equipment.objects.filter(kind=EquipmentKind.POST_BOX, state=EquipmentState.WORKING, place__level=Level.VILLAGE)
+        .filter(under("place__code", area_code))
+        .values_list("place__code", "place_id")
+    )
+    planned: dict[str, Decimal] = defaultdict(Decimal)
+    spent: dict[str, Decimal] = defaultdict(Decimal)
+    for code, plan, spend in (
+        BudgetLine.objects.filter(year=year)
+        .filter(under("place__code", area_code))
+        .values_list("place__code", "planned", "spent")
+    ):
+        if len(code) >= length:
+            planned[code[:length]] += plan
+            spent[code[:length]] += spend
+    return {
+        code: PostFigures(
+            officers=officers[code],
+            population=own or commune_people[code] or None,
+            villages=villages[code],
+            villages_with_box=boxed[code],
+            planned=planned[code],
+            spent=spent[code],
+        )
+        for code, own in codes.items()
+    }

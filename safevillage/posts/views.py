@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safevillage.accounts.models import RoleAssignment, User
 from safevillage.accounts.roles import Role
-from safevillage.accounts.scoping import access_or_404, can, prefixes
+from safevillage.accounts.scoping import access_or_404, can
+from safevillage.places.areas import area_or_404, home_area
 from safevillage.places.codes import under
 from safevillage.places.models import Level, Place
 from safevillage.posts import actions, indicators
@@ -25,18 +26,10 @@ from safevillage.posts.forms import BudgetForm, EquipmentForm, ShiftForm
 from safevillage.posts.models import BudgetLine, DutyShift, Equipment
 
 VIEW = "posts.view"
-COUNTRY = "KH"
 
 
 def _area(request: HttpRequest, place: str) -> Place | None:
-    if place == COUNTRY:
-        if not can(request.user, VIEW, ""):
-            raise Http404
-        return None
-    area = access_or_404(Place.objects.filter(level__lte=Level.COMMUNE), code=place)
-    if not can(request.user, VIEW, area.code):
-        raise Http404
-    return area
+    return area_or_404(request.user, place, VIEW, deepest=Level.COMMUNE)
 
 
 def _officers(commune: Place) -> list[tuple[int, str]]:
@@ -60,10 +53,7 @@ def _week(request: HttpRequest) -> datetime.date:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    allowed = prefixes(request.user, VIEW)
-    if not allowed:
-        raise Http404
-    return HttpResponseRedirect(reverse("posts:place", args=[COUNTRY if "" in allowed else allowed[0]]))
+    return HttpResponseRedirect(reverse("posts:place", args=[home_area(request.user, VIEW)]))
 
 
 def _page(
@@ -76,15 +66,14 @@ def _page(
     area = _area(request, place)
     code = area.code if area else ""
     year = timezone.localdate().year
-    children = (
-        Place.objects.current().filter(level=len(code) // 2 + 1).filter(under("code", code)) if len(code) < 6 else []
-    )
+    per_child = indicators.by_child(code, year) if len(code) < 6 else {}
+    children = Place.objects.filter(code__in=per_child).order_by("code")
     context: dict[str, object] = {
         "area": area,
         "slug": place,
         "year": year,
         "figures": indicators.figures(code, year),
-        "children": [(child, indicators.figures(child.code, year)) for child in children],
+        "children": [(child, per_child[child.code]) for child in children],
         "budget_lines": BudgetLine.objects.filter(place__code=code, year__gte=year - 1) if area else [],
         "may_budget": area is not None and can(request.user, actions.BUDGET, code),
         "budget_form": budget or BudgetForm(initial={"year": year}),

@@ -127,3 +127,10 @@ def test_an_issue_gets_an_owner_or_a_record_and_is_reviewed_at_the_next_forum(po
         ).status_code
         == 404
     )
+
+
+def test_a_role_without_the_forums_sees_none_of_their_pages(client, places, make_user):
+    provider = make_user("provider", "service_provider", places["1403"])  # places, but no forums
+    client.force_login(provider)
+    assert client.get(reverse("forums:place", args=["1403"])).status_code == 404
+    assert client.get(reverse("forums:index")).status_code == 404

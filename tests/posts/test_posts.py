@@ -105,3 +105,13 @@ def test_officers_per_1000_and_budget_spent(client, sokha, dara, vannak, places)
     assert client.post(reverse("posts:shift", args=["140305"]), form).status_code == 404
     assert client.get(reverse("posts:place", args=["1403"])).status_code == 200
     assert client.get(reverse("posts:place", args=["1404"])).status_code == 404
+
+
+def test_the_figures_of_each_child_are_read_at_once_and_agree_with_each_childs_own(client, sokha, dara, vannak, places):
+    client.force_login(vannak)
+    line = {"year": "2026", "heading": "Fuel", "planned": "4000000", "spent": "1000000"}
+    assert client.post(reverse("posts:budget", args=["1403"]), line).status_code == 302
+    for area in ("", "14", "1403"):
+        children = indicators.by_child(area, 2026)
+        assert children, area
+        assert children == {code: indicators.figures(code, 2026) for code in children}
