@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from safevillage.audit.models import AuditEvent
 from safevillage.audit.verify import verify_chain
-from safevillage.incidents.escalation import escalate_overdue, escalated_to, supervisor_panel
+from safevillage.incidents.escalation import escalate_overdue, escalated_to
 from safevillage.incidents.models import Incident, Status
 from tests.incidents.factories_register import incident, on_time, overdue
 
@@ -187,8 +187,7 @@ def test_provincial_secretariat_is_shown_only_records_escalated_to_the_province(
     assert refs(escalated_to(chenda)) == refs([escalated["kansoam_province"]])
 
 
-def test_commune_police_have_no_supervisor_panel(sokha, escalated):
-    assert supervisor_panel(sokha) is None
+def test_commune_police_have_nothing_escalated_to_them(sokha, escalated):
     assert escalated_to(sokha).count() == 0
 
 
