@@ -28,8 +28,12 @@ $(VENDOR)/.built: package.json package-lock.json scripts/build-assets.sh
 	sh scripts/build-assets.sh
 	@touch $@
 
-messages: install
+# Compiled only when the catalogue changed, so two runs at once (CI) never rewrite it under each other.
+CATALOGUE := safevillage/locale/km/LC_MESSAGES/django
+messages: $(CATALOGUE).mo
+$(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
 	@cd safevillage && DEBUG=true ../$(BIN)/python ../manage.py compilemessages -v 0
+	@touch $@
 
 # prepare_demo migrates and runs the loaders (gazetteer, policy, demo accounts and records) in
 # one process; they speak the terminal's language (--language auto: Khmer for a km locale) and
