@@ -78,7 +78,7 @@ class TextsSerializer(CheckedTextSerializer):
 
 
 class OutcomeSerializer(CheckedTextSerializer):
-    outcome = serializers.ChoiceField(choices=[o.value for o in Outcome])
+    indicator = serializers.ChoiceField(choices=[o.value for o in Outcome], help_text="offences, solved or complaints")
     title = serializers.CharField(help_text="What is measured, in the caller's language")
     evaluated = serializers.BooleanField(help_text="False: not enough figures for this outcome")
     n_pilot = serializers.IntegerField(allow_null=True)
@@ -123,7 +123,7 @@ class EvaluationSerializer(CheckedTextSerializer):
     quarters_after = serializers.ListField(child=serializers.CharField())
     transition = serializers.CharField(allow_null=True, help_text="The quarter the pilot began in, left out")
     confidence = serializers.FloatField()
-    outcomes = OutcomeSerializer(many=True)
+    indicators = OutcomeSerializer(many=True)
     places = ComparedPlaceSerializer(many=True)
     caveats_en = serializers.ListField(child=serializers.CharField())
     caveats_km = serializers.ListField(child=serializers.CharField())
@@ -136,7 +136,11 @@ def _interval(value: Interval | None) -> dict[str, Any] | None:
 
 
 def _outcome(outcome: Outcome, result: Estimate | None) -> dict[str, Any]:
-    body: dict[str, Any] = {"outcome": outcome.value, "title": str(OUTCOME_LABELS[outcome]), "evaluated": bool(result)}
+    body: dict[str, Any] = {
+        "indicator": outcome.value,
+        "title": str(OUTCOME_LABELS[outcome]),
+        "evaluated": bool(result),
+    }
     if result is None:
         names = ("n_pilot", "n_comparison", "pilot_before", "pilot_after", "comparison_before", "comparison_after")
         return (
@@ -240,7 +244,7 @@ class PilotViewSet(
             "quarters_after": [q.id for q in span.post],
             "transition": span.transition.id if span.transition else None,
             "confidence": 0.95,
-            "outcomes": [_outcome(outcome, result.results[outcome]) for outcome in Outcome],
+            "indicators": [_outcome(outcome, result.results[outcome]) for outcome in Outcome],
             "places": [_place(unit, span.pre, span.post) for unit in result.pilots + result.comparisons],
             "caveats_en": caveats["en"],
             "caveats_km": caveats["km"],

@@ -28,7 +28,7 @@ def test_the_evaluation_in_numbers_and_in_both_languages(chenda, district, mark)
     body = response.json()
     assert body["status"] == "ready" and body["level"] == 3
     assert body["quarters_before"][0] == "2023Q1"
-    offences = next(o for o in body["outcomes"] if o["outcome"] == "offences")
+    offences = next(o for o in body["indicators"] if o["indicator"] == "offences")
     assert offences["evaluated"] is True
     assert offences["effect"]["low"] <= offences["effect"]["estimate"] <= offences["effect"]["high"]
     assert offences["pre_trend"]["verdict"] in {"matched", "differed", "unchecked"}

@@ -103,3 +103,12 @@ def test_the_figures_come_from_the_summaries_the_register_keeps(mark, policy, pl
         unit.links(Period.parse("2024Q4"))["crimes"]
         == "/incidents/?place=140305&period=2024Q4&crime=true&status=counted"
     )
+
+
+def test_the_evaluation_reads_a_fixed_number_of_queries_whatever_the_number_of_places(
+    district, mark, django_assert_max_num_queries
+):
+    pilot = mark(district(8, n_comparison=30)[:2])
+    with django_assert_max_num_queries(12):
+        result = evaluate(pilot, today=TODAY)
+    assert 10 <= len(result.comparisons) <= 20  # ten per pilot place, shared ones once

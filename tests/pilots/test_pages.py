@@ -109,3 +109,10 @@ def test_too_early_says_so(client, chenda, places, mark):
     client.force_login(chenda)
     page = client.get(reverse("pilots:detail", args=[pilot.pk])).content.decode()
     assert "No quarter since the start has ended yet" in page or "no figures for the quarters before" in page
+
+
+def test_the_menu_shows_pilots_to_the_province_only(client, chenda, vannak):
+    client.force_login(chenda)
+    assert f'href="{reverse("pilots:index")}"' in client.get(reverse("home")).content.decode()
+    client.force_login(vannak)
+    assert f'href="{reverse("pilots:index")}"' not in client.get(reverse("home")).content.decode()
