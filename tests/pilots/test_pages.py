@@ -94,6 +94,7 @@ def test_a_pilot_outside_the_reader_s_province_is_the_same_404_as_none(
         client.force_login(user)
         assert client.get(reverse("pilots:detail", args=[pilot.pk])).status_code == 404
         assert client.get(reverse("pilots:detail", args=[pilot.pk + 1000])).status_code == 404
+        assert client.get("/pilots/99999999999999999999999999/").status_code == 404
     client.force_login(kandal)
     assert reverse("pilots:detail", args=[pilot.pk]) not in client.get(reverse("pilots:index")).content.decode()
     client.force_login(make_user("provincial_auditor", Role.AUDITOR, places["14"]))
