@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "safevillage.jobs",
     "safevillage.posts",
     "safevillage.training",
+    "safevillage.pilots",
     "safevillage.forums",
     "safevillage.disputes",
     "safevillage.exports",

@@ -25,6 +25,7 @@ urlpatterns += [
     path("jobs/", include("safevillage.jobs.urls")),
     path("posts/", include("safevillage.posts.urls")),
     path("training/", include("safevillage.training.urls")),
+    path("pilots/", include("safevillage.pilots.urls")),
     path("forums/", include("safevillage.forums.urls")),
     path("disputes/", include("safevillage.disputes.urls")),
     path("queue/", include("safevillage.workqueue.urls")),

@@ -66,12 +66,18 @@ _MEDIATION = {"disputes.view", "disputes.mediate"}
 # police academies, sensitisation of commune posts), who record its sessions and scores.
 _TRAINING = {"training.manage"}
 
+# Pilots (2010 guideline, IV.5) are marked by the national secretariat anywhere and by a
+# provincial secretariat in its province; they are read over a whole province (their
+# comparison places are chosen across it: pilots/models.py), so no role below the province
+# holds pilots.view; an auditor assigned to a province or the country reads them too.
+_PILOTS = {"pilots.view", "pilots.manage"}
+
 PERMISSIONS: dict[str, frozenset[str]] = {
     # jobs.view: the scheduled jobs and their failures are watched for the whole country.
     Role.NATIONAL_SECRETARIAT: frozenset(
-        _OVERSIGHT | _TRAINING | {"users.manage", "policy.manage", "reports.accept", "jobs.view"}
+        _OVERSIGHT | _TRAINING | _PILOTS | {"users.manage", "policy.manage", "reports.accept", "jobs.view"}
     ),
-    Role.PROVINCIAL_SECRETARIAT: frozenset(_OVERSIGHT | _TRAINING | {"users.manage"}),
+    Role.PROVINCIAL_SECRETARIAT: frozenset(_OVERSIGHT | _TRAINING | _PILOTS | {"users.manage"}),
     Role.DISTRICT_OFFICER: frozenset(_OVERSIGHT | _TRAINING),
     Role.COMMUNE_POLICE: frozenset(
         _RECORDING
@@ -102,6 +108,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "disputes.view",
             "training.view",
             "posts.view",
+            "pilots.view",
             "audit.verify",
         }
     ),

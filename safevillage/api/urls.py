@@ -10,6 +10,7 @@ from safevillage.api.audit import AuditEventViewSet, AuditVerifyView
 from safevillage.api.errors import problem_type
 from safevillage.api.incidents import IncidentViewSet
 from safevillage.api.people import PersonViewSet
+from safevillage.api.pilots import PilotViewSet
 from safevillage.api.places import PlaceViewSet
 from safevillage.api.policy import CategoryViewSet, ContextTagViewSet, CriterionViewSet, PublicCategoryViewSet
 from safevillage.api.public import ComplaintView
@@ -26,6 +27,7 @@ router.register("categories", CategoryViewSet, basename="category")
 router.register("context-tags", ContextTagViewSet, basename="context-tag")
 router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("public/categories", PublicCategoryViewSet, basename="public-category")
+router.register("pilots", PilotViewSet, basename="pilot")
 
 urlpatterns = [
     path("v1/audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),

@@ -40,6 +40,7 @@ from rest_framework.test import APIClient
 from safevillage.accounts.models import DeviceToken, RoleAssignment, User
 from safevillage.accounts.roles import Role
 from safevillage.incidents.models import Incident
+from safevillage.pilots.models import Pilot
 from safevillage.places.models import Place
 from tests.factories import closed, make_complaint, make_incident
 from tests.security.schema import operations
@@ -118,6 +119,35 @@ PEOPLE_EXPECTED: dict[str, dict[str, Row]] = {
     "POST /api/v1/people/{id}/end-role/": managers(national=everywhere(200), provincial=(200, 200, 200, 404)),
     "POST /api/v1/people/{id}/active/": managers(national=everywhere(200), provincial=(200, 200, 200, 404)),
     "POST /api/v1/people/{id}/password/": managers(national=everywhere(200), provincial=(200, 200, 200, 404)),
+}
+
+
+def provincial_up(*, national: Outcome, provincial: Row, others: Outcome) -> dict[str, Row]:
+    """Pilots are read over a whole province (pilots/models.py): the national secretariat
+    everywhere, the provincial secretariat in its province, nobody below (an auditor of a
+    commune included)."""
+    return {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(others),
+        "national_secretariat": everywhere(national),
+        "provincial_secretariat": provincial,
+        **{
+            principal: everywhere(others)
+            for principal in PRINCIPALS
+            if principal not in ("anonymous", "no_assignment", "national_secretariat", "provincial_secretariat")
+        },
+    }
+
+
+# A pilot at the target village's commune; marking one there needs pilots.manage (a place
+# outside the caller's area is a 400 naming the field, like a code that does not exist).
+PILOTS_EXPECTED: dict[str, dict[str, Row]] = {
+    "GET /api/v1/pilots/": provincial_up(
+        national=LISTED, provincial=(LISTED, LISTED, LISTED, UNLISTED), others=UNLISTED
+    ),
+    "GET /api/v1/pilots/{id}/": provincial_up(national=200, provincial=(200, 200, 200, 404), others=404),
+    "GET /api/v1/pilots/{id}/evaluation/": provincial_up(national=200, provincial=(200, 200, 200, 404), others=404),
+    "POST /api/v1/pilots/": provincial_up(national=201, provincial=(201, 201, 201, 400), others=403),
 }
 
 
@@ -319,6 +349,7 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "service_provider": everywhere(404),
         "auditor": (200, 404, 404, 404),
     },
+    **PILOTS_EXPECTED,
 }
 
 
@@ -442,6 +473,39 @@ def safety(world: World, client: APIClient, village: str) -> Outcome:
     return int(client.get(f"/api/v1/safety/{village}/2026Q1/").status_code)
 
 
+def pilot_at(world: World, village: str) -> Pilot:
+    commune = village[:6]
+    return (
+        Pilot.objects.create(
+            name="Forums",
+            description="Monthly forums.",
+            starts_on=datetime.date(2025, 1, 1),
+            scope_code=commune[:2],
+            created_by=world.officer_at(village),
+        )
+        .places.create(place=Place.objects.get(code=commune), place_code=commune)
+        .pilot
+    )
+
+
+def pilots_list(world: World, client: APIClient, village: str) -> Outcome:
+    pilot = pilot_at(world, village)
+    return listed(client.get("/api/v1/pilots/", {"limit": 500}), lambda row: row["id"] == pilot.pk)
+
+
+def pilots_detail(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/pilots/{pilot_at(world, village).pk}/").status_code)
+
+
+def pilots_evaluation(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/pilots/{pilot_at(world, village).pk}/evaluation/").status_code)
+
+
+def pilots_create(world: World, client: APIClient, village: str) -> Outcome:
+    body = {"name": "Forums", "description": "Monthly forums.", "starts_on": "2025-01-01", "place_codes": [village[:6]]}
+    return int(client.post("/api/v1/pilots/", body, format="json").status_code)
+
+
 def policy_list(path: str, present: Callable[[dict[str, Any]], bool]) -> Callable[[World, APIClient, str], Outcome]:
     """A policy list, not scoped by place: listed is the same at every target."""
 
@@ -529,6 +593,10 @@ CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "GET /api/v1/reports/{place_code}/{period}/": report,
     **PEOPLE_CALLS,
     "GET /api/v1/safety/{place_code}/{period}/": safety,
+    "GET /api/v1/pilots/": pilots_list,
+    "GET /api/v1/pilots/{id}/": pilots_detail,
+    "GET /api/v1/pilots/{id}/evaluation/": pilots_evaluation,
+    "POST /api/v1/pilots/": pilots_create,
 }
 
 
