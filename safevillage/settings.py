@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "safevillage.training",
     "safevillage.forums",
     "safevillage.disputes",
+    "safevillage.maps",
     "safevillage.exports",
 ]
 
