@@ -144,13 +144,15 @@ def class_of(value: int | Decimal, breaks: Sequence[Decimal]) -> int:
     return len(breaks) - 1
 
 
-def _numeric_legend(breaks: list[Decimal], lowest: Decimal, display: Callable[[Any], str]) -> list[LegendEntry]:
+def _numeric_legend(
+    breaks: list[Decimal], lowest: Decimal, display: Callable[[Any], str], whole: bool
+) -> list[LegendEntry]:
+    """"low – high" per class; for counts a class starts at one more than the previous ends."""
     entries = []
-    below = lowest
     for index, bound in enumerate(breaks):
-        label = display(bound) if index == 0 and below == bound else f"{display(below)} – {display(bound)}"
+        low = lowest if index == 0 else breaks[index - 1] + 1 if whole else breaks[index - 1]
+        label = display(bound) if low == bound else f"{display(low)} – {display(bound)}"
         entries.append(LegendEntry(f"q{index}", label))
-        below = bound
     return entries
 
 
@@ -195,7 +197,8 @@ def choropleth(
     if categories is not None:
         legend = [LegendEntry(c.css, c.label) for c in categories]
     else:
-        legend = _numeric_legend(breaks, min(numbers, default=Decimal(0)), display) if breaks else []
+        whole = all(isinstance(v, int) for v in numbers)
+        legend = _numeric_legend(breaks, Decimal(min(numbers, default=0)), display, whole) if breaks else []
     legend.append(LegendEntry(NO_DATA, _("no data")))
     return Choropleth(title, _svg(drawn, areas, title), legend, areas)
 

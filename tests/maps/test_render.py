@@ -133,3 +133,8 @@ def test_the_drawn_geometry_is_cached_until_an_outline_changes(outlines, monkeyp
     add_outlines(["1403"])  # updated_at moves
     render.geometry_for("14", Level.DISTRICT)
     assert len(built) == 2
+
+
+def test_the_legend_of_counts_gives_each_class_its_own_range(places):
+    drawn = choropleth("", Level.PROVINCE, {"08": 1, "14": 3}, link_for=lambda code: None)
+    assert [entry.label for entry in drawn.legend[:-1]] == ["1", "2 – 3"]

@@ -11,20 +11,8 @@ import pytest
 from safevillage.core.periods import Period
 from tests.maps.conftest import add_outlines
 from tests.maps.support import page_weight
-from tests.reports.conftest import close, create, local
 
 Q1 = "2025Q1"
-
-
-@pytest.fixture
-def records(outlines, policy):
-    """Kansoam Ak: two thefts (one solved) and a complaint through the public website; Ampov
-    Prey (Kandal): one assault. All of the first quarter of 2025, so long overdue if open."""
-    theft = create("14030501", "theft", local(2025, 2))
-    close(theft, "solved", local(2025, 2, 20))
-    create("14030502", "theft", local(2025, 3))
-    create("14030501", "public_service", local(2025, 1), channel="public_web")
-    create("08010101", "assault", local(2025, 2))
 
 
 def page(client, user, path):
