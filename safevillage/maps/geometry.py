@@ -5,7 +5,7 @@
   changes by 2%: a conformal projection would not be visibly different on a phone.
 - The frame (``VIEW_WIDTH`` units wide, its height following the shapes) is fitted to the
   outlines drawn; the SVG scales to the screen with its viewBox.
-- Simplification: Douglas–Peucker at ``TOLERANCE`` units (about half a pixel on a 390 px
+- Simplification: Douglas-Peucker at ``TOLERANCE`` units (about half a pixel on a 390 px
   phone), after projection, so that it is done in the units that are drawn; rings smaller
   than ``MIN_RING`` are dropped (islets), but a place keeps at least its largest ring.
 - Paths are written with integer coordinates and relative moves ("m 12 3 l 4 -1 …"), about a
@@ -17,6 +17,7 @@ Shared borders are simplified twice, once per neighbour, and may differ by a uni
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ def box_of(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[float, f
 
 
 def _distance(point: Point, start: Point, end: Point) -> float:
-    """Distance from ``point`` to the segment start–end."""
+    """Distance from ``point`` to the segment from start to end."""
     dx, dy = end[0] - start[0], end[1] - start[1]
     if dx == 0 and dy == 0:
         return math.hypot(point[0] - start[0], point[1] - start[1])
@@ -94,7 +95,7 @@ def _distance(point: Point, start: Point, end: Point) -> float:
 
 
 def simplify(points: Sequence[Point], tolerance: float = TOLERANCE) -> list[Point]:
-    """Douglas–Peucker, iterative (a long coastline would pass Python's recursion limit)."""
+    """Douglas-Peucker, iterative (a long coastline would pass Python's recursion limit)."""
     if len(points) < 3:
         return list(points)
     keep = [False] * len(points)
@@ -117,7 +118,7 @@ def simplify(points: Sequence[Point], tolerance: float = TOLERANCE) -> list[Poin
 def _simplified_ring(ring: Sequence[Sequence[float]], frame: Frame) -> Ring:
     projected = [frame.project(p[0], p[1]) for p in ring]
     # A closed ring's first and last points coincide: split it at its farthest point so
-    # that Douglas–Peucker has a chord to measure from.
+    # that Douglas-Peucker has a chord to measure from.
     if len(projected) > 3 and projected[0] == projected[-1]:
         far = max(range(len(projected)), key=lambda i: math.dist(projected[0], projected[i]))
         points = simplify(projected[: far + 1]) + simplify(projected[far:])[1:]
@@ -163,7 +164,7 @@ def _relative(ring: Ring) -> str:
     x0, y0 = ring[0]
     parts = [f"M{int(x0)} {int(y0)}l"]
     deltas = []
-    for (xa, ya), (xb, yb) in zip(ring, ring[1:], strict=False):
+    for (xa, ya), (xb, yb) in itertools.pairwise(ring):
         deltas.append(f"{int(xb - xa)} {int(yb - ya)}")
     if ring[-1] == ring[0] and deltas:
         deltas.pop()  # "z" closes it

@@ -88,12 +88,13 @@ class Choropleth:
 
 
 def _names(parent_code: str, level: Level) -> list[dict[str, Any]]:
-    return list(
+    rows: Any = (
         Place.objects.current()
         .filter(under("code", parent_code), level=level)
         .order_by("code")
         .values("id", "code", "name_km", "name_latin", "latitude", "longitude")
     )
+    return list(rows)
 
 
 def geometry_for(parent_code: str, level: Level, places: list[dict[str, Any]] | None = None) -> geometry.Geometry:
@@ -147,7 +148,7 @@ def class_of(value: int | Decimal, breaks: Sequence[Decimal]) -> int:
 def _numeric_legend(
     breaks: list[Decimal], lowest: Decimal, display: Callable[[Any], str], whole: bool
 ) -> list[LegendEntry]:
-    """"low – high" per class; for counts a class starts at one more than the previous ends."""
+    """A range per class ("low - high"); for counts a class starts one above the previous one's end."""
     entries = []
     for index, bound in enumerate(breaks):
         low = lowest if index == 0 else breaks[index - 1] + 1 if whole else breaks[index - 1]
@@ -189,8 +190,10 @@ def choropleth(
         elif categories is not None:
             category = by_value.get(str(value))
             css, text = (category.css, category.label) if category else (NO_DATA, str(value))
+        elif isinstance(value, int | Decimal) and breaks:
+            css, text = f"q{class_of(value, breaks)}", display(value)
         else:
-            css, text = f"q{class_of(value, breaks)}" if breaks else NO_DATA, display(value)
+            css, text = NO_DATA, str(value)
         shape = "outline" if code in drawn.paths else "point" if code in drawn.points else ""
         figure = figure_link_for(code) if figure_link_for is not None and value is not None else None
         areas.append(Area(code, _name(place), value, text, css, link_for(code), shape, figure))
@@ -210,7 +213,9 @@ def _svg(drawn: geometry.Geometry, areas: list[Area], title: str) -> SafeString:
     for area in areas:
         label = f"{area.name}: {area.text}"
         if area.drawn == "outline":
-            shape = format_html('<path class="{}" d="{}"><title>{}</title></path>', area.css, drawn.paths[area.code], label)
+            shape = format_html(
+                '<path class="{}" d="{}"><title>{}</title></path>', area.css, drawn.paths[area.code], label
+            )
         elif area.drawn == "point":
             x, y = drawn.points[area.code]
             shape = format_html(
@@ -225,7 +230,8 @@ def _svg(drawn: geometry.Geometry, areas: list[Area], title: str) -> SafeString:
     # The hatch of "no data" is a pattern: a colour alone would read as a value.
     return format_html(
         '<svg class="choropleth" viewBox="0 0 {} {}" role="group" aria-label="{}">'
-        '<defs><pattern id="sv-nodata" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<defs><pattern id="sv-nodata" width="8" height="8" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)">'
         '<rect width="8" height="8" fill="#fff"/><line x1="0" y1="0" x2="0" y2="8" stroke="#888" stroke-width="3"/>'
         "</pattern></defs>{}</svg>",
         drawn.width,

@@ -61,9 +61,7 @@ def test_quantile_classes_hold_about_as_many_places_each():
 
 
 def test_each_outline_links_down_and_no_data_is_hatched(outlines):
-    drawn = choropleth(
-        "14", Level.DISTRICT, {"1403": 12}, link_for=lambda code: f"/down/{code}/", title="Prey Veng"
-    )
+    drawn = choropleth("14", Level.DISTRICT, {"1403": 12}, link_for=lambda code: f"/down/{code}/", title="Prey Veng")
     svg = str(drawn.svg)
     assert svg.startswith('<svg class="choropleth" viewBox="0 0 1000 ')
     assert '<a href="/down/1403/" aria-label="Kampong Trabaek: 12"><path class="q0" d="M' in svg

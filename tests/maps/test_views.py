@@ -67,7 +67,7 @@ def test_a_communes_map_leads_to_the_records_behind_its_figure(client, national,
     ("indicator", "label"),
     [
         ("reported", "Kansoam Ak: 3"),
-        ("offences_rate", "Kansoam Ak: 0.18"),  # 2 thefts ÷ 11,200 residents × 1,000
+        ("offences_rate", "Kansoam Ak: 0.18"),  # 2 thefts / 11,200 residents * 1,000
         ("solved_share", "Kansoam Ak: 50%"),
         ("overdue", "Kansoam Ak: 2"),  # the theft and the complaint still open
         ("complaints", "Kansoam Ak: 1"),
