@@ -90,3 +90,16 @@ def test_a_commune_officer_sees_their_commune_and_cannot_go_up(phone, mapped, so
     phone.locator("svg.choropleth a").click()
     expect(phone).to_have_url(re.compile(r"/incidents/\?place=140305&period=2025Q1&status=counted$"))
     expect(phone.locator("main a[href^='/incidents/14-1403-2025-']")).to_have_count(3)
+
+
+def test_the_map_works_from_the_keyboard(phone, mapped, national):
+    sign_in(phone, "national")
+    expect(phone.locator("h1")).to_be_visible()
+    phone.goto(f"/maps/KH/{QUARTER}/")
+    # Tab reaches each place of the drawing, in code order, after the form.
+    phone.locator("main form button.button").focus()
+    phone.keyboard.press("Tab")
+    focused = phone.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == f"/maps/08/{QUARTER}/?indicator=reported"
+    phone.keyboard.press("Enter")
+    expect(phone).to_have_url(re.compile(rf"/maps/08/{QUARTER}/"))
