@@ -19,6 +19,13 @@ safety classification) passes its ``categories`` instead.
 
 The drawn geometry is cached per (parent area, level) and outline version
 (``geometry_for``); values and links are not, so the cache is the same for every reader.
+
+A page of its own (the portal's, with values already suppressed)::
+
+    drawn = choropleth("14", Level.DISTRICT, {"1403": 25, "1404": None},
+                       link_for=lambda code: reverse("portal:place", args=[code, period.id]),
+                       display=str, title=_("Records reported"))
+    # template: {% include "maps/_choropleth.html" with map=drawn %}, and css/maps.css in the head
 """
 
 from __future__ import annotations
