@@ -519,6 +519,7 @@ def run_engine(engine: str, results: dict[str, Any]) -> None:
     manage(engine, "load_gazetteer", "--no-progress")
     manage(engine, "load_policy")
     out["populations"] = step(engine, "populations")
+    out["boundaries"] = step(engine, "boundaries")
     tokens = VAR / f"tokens-{engine}.json"
     step(engine, "api-setup", "--officers", str(INGEST_CLIENTS), "--out", str(tokens))
     current = 0

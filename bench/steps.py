@@ -37,6 +37,7 @@ from safevillage.core.periods import Period  # noqa: E402
 from safevillage.reports.bulk_rebuild import summary_models  # noqa: E402
 
 SHARED_POPULATION = ROOT.parent / "shared" / "data" / "population" / "khm_gazetteer_with_population.csv"
+SHARED_BOUNDARIES = ROOT.parent / "shared" / "data" / "boundaries"
 
 
 def emit(result: dict[str, Any]) -> None:
@@ -81,6 +82,15 @@ def populations(_args: argparse.Namespace) -> None:
                 count += 1
     call_command("import_population", str(target), stdout=io.StringIO())
     emit({"communes": count, "note": "rough 2019 estimates derived from the 2008 census (shared/data)"})
+
+
+def boundaries(_args: argparse.Namespace) -> None:
+    """Bench only: the provinces', districts' and communes' outlines from ../shared/data, so
+    that the national map page draws what it draws in production. Skipped when absent."""
+    files = sorted(SHARED_BOUNDARIES.glob("khm_adm[123]_*.geojson")) if SHARED_BOUNDARIES.exists() else []
+    for path in files:
+        call_command("import_boundaries", str(path), "--no-progress", "-v", "0", stdout=io.StringIO())
+    emit({"files": [path.name for path in files], "note": "" if files else f"{SHARED_BOUNDARIES} not found"})
 
 
 def generate(args: argparse.Namespace) -> None:
@@ -438,6 +448,7 @@ def _create_scratch(scratch: str, source: str) -> None:
 
 STEPS = {
     "populations": populations,
+    "boundaries": boundaries,
     "generate": generate,
     "api-setup": api_setup,
     "reports": reports,

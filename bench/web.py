@@ -3,7 +3,7 @@ production settings, beside DuckDB answering the same questions on the same rows
 
 Each question is a page a signed-in reader opens (``questions``): the register's first page,
 a province and category filter, a deep page, a drill-down from a report figure, the provincial
-and national report pages, and the register export's time to first byte. The reader's session
+and national report pages, the national map, and the register export's time to first byte. The reader's session
 is made by the benchmark (``bench/steps.py web-sessions``, Django's own sign-in), so that no
 password form is timed. Every answer must be a 200; a list's references on the page are kept,
 so that the run can say whether DuckDB's first page of the same filter is the same records.
@@ -82,6 +82,14 @@ def questions(quarter: str, province: str, category: str, deep_page: int) -> lis
         ),
         Question(
             "national_report", "National quarterly report page", "national", f"/reports/KH/{quarter}/", "report", None
+        ),
+        Question(
+            "national_map",
+            "National map page (provinces, records reported in a quarter)",
+            "national",
+            f"/maps/KH/{quarter}/?indicator=reported",
+            "report",
+            None,
         ),
         Question(
             "export_first_byte",

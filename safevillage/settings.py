@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "safevillage.pilots",
     "safevillage.forums",
     "safevillage.disputes",
+    "safevillage.maps",
     "safevillage.exports",
 ]
 
