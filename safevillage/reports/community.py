@@ -85,6 +85,8 @@ class Provider:
     code: str
     names: Names
     rows: Callable[[Area], list[Figure]]
+    # What a reader needs to follow the rows' links (the module's own pages).
+    permission: str = ""
 
 
 def _link(name: str, args: list[str] | None = None, **query: str) -> str:
@@ -286,11 +288,21 @@ def _post_rows(area: Area) -> list[Figure]:
 
 # The groups of the section, in the order shown. A module's rows come from its one provider.
 PROVIDERS: list[Provider] = [
-    Provider("forums", ("Public forums", "វេទិកាសាធារណៈ"), _forum_rows),
-    Provider("disputes", ("Out-of-court dispute resolution", "ការដោះស្រាយវិវាទក្រៅប្រព័ន្ធតុលាការ"), _dispute_rows),
-    Provider("training", ("Police training", "ការបណ្តុះបណ្តាលនគរបាល"), _training_rows),
-    Provider("posts", ("The police post", "ប៉ុស្តិ៍នគរបាល"), _post_rows),
+    Provider("forums", ("Public forums", "វេទិកាសាធារណៈ"), _forum_rows, "forums.view"),
+    Provider(
+        "disputes",
+        ("Out-of-court dispute resolution", "ការដោះស្រាយវិវាទក្រៅប្រព័ន្ធតុលាការ"),
+        _dispute_rows,
+        "disputes.view",
+    ),
+    Provider("training", ("Police training", "ការបណ្តុះបណ្តាលនគរបាល"), _training_rows, "training.view"),
+    Provider("posts", ("The police post", "ប៉ុស្តិ៍នគរបាល"), _post_rows, "posts.view"),
 ]
+
+
+def link_permission(group_code: str) -> str | None:
+    """The permission a group's links need; None for a group no provider gives any more."""
+    return next((p.permission for p in PROVIDERS if p.code == group_code), None)
 
 
 def _as_json(value: int | Decimal | None) -> int | str | None:

@@ -4,6 +4,7 @@ spreadsheet and the CSV all print this, so they always agree."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -220,3 +221,14 @@ def _headline(item: dict[str, Any], rows: list[dict[str, Any]], periods: tuple[P
         unit=unit.value,
         parts=parts,
     )
+
+
+def keep_followable_links(report: Presented, may_follow: Callable[[str], bool]) -> None:
+    """Blank the community links whose page the reader may not open (``may_follow(permission)``),
+    so that a figure never leads to a 404: a commune officer reads the training figures of
+    the commune without the training pages."""
+    for group in report.community:
+        permission = community.link_permission(group.code)
+        if not permission or not may_follow(permission):
+            for item in group.lines:
+                item.url = ""
