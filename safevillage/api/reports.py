@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -49,12 +49,19 @@ class RowSerializer(CheckedTextSerializer):
     )
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True})
+class CommunityValueField(serializers.JSONField):
+    """An integer, a decimal string or null (documented as such, not as any JSON)."""
+
+
 class CommunityRowSerializer(CheckedTextSerializer):
+    """One figure of a community programme, with the list behind it."""
+
     key = serializers.CharField(help_text="<programme>.<figure>, e.g. forums.held, disputes.median_days")
     name_en = serializers.CharField()
     name_km = serializers.CharField()
     kind = serializers.ChoiceField(choices=[kind.value for kind in Kind])
-    value = serializers.JSONField(
+    value = CommunityValueField(
         allow_null=True,
         help_text="An integer (count, riel), a decimal string (percent, days, points, per_1000), or null: "
         "n/a, or hidden when suppressed",
@@ -64,6 +71,8 @@ class CommunityRowSerializer(CheckedTextSerializer):
 
 
 class CommunityGroupSerializer(CheckedTextSerializer):
+    """The figures of one community programme (a module of the product)."""
+
     code = serializers.CharField(help_text="forums, disputes, training, posts")
     name_en = serializers.CharField()
     name_km = serializers.CharField()

@@ -176,7 +176,13 @@ def test_an_approved_report_keeps_the_figures_it_was_approved_with(programmes, s
     report = approval.approve(programmes["1403"], Q1, by=vannak)
     # After the approval: another forum and another closed dispute of the quarter.
     Forum.objects.create(
-        place=programmes["14030601"], held_on=day("2026-03-20"), organiser="x", women=1, men=1, youth=0, recorded_by=dara
+        place=programmes["14030601"],
+        held_on=day("2026-03-20"),
+        organiser="x",
+        women=1,
+        men=1,
+        youth=0,
+        recorded_by=dara,
     )
     Dispute.objects.create(
         commune=programmes["140306"],
@@ -286,7 +292,10 @@ def test_suppressed_counts_are_printed_hidden():
     rows = community.suppressed_counts(
         "referrals", {"sent": None, "accepted": 0, "other": 12}, {"sent": ("Sent", "បានផ្ញើ"), "accepted": ("A", "ក")}
     )
-    assert [(r.key, r.value, r.suppressed) for r in rows] == [("referrals.sent", None, True), ("referrals.accepted", 0, False)]
+    assert [(r.key, r.value, r.suppressed) for r in rows] == [
+        ("referrals.sent", None, True),
+        ("referrals.accepted", 0, False),
+    ]
     with translation.override("en"):
         assert community.display(None, "count", suppressed=True) == "hidden"
         assert community.display(None, "count") == "n/a"

@@ -40,7 +40,5 @@ def render_csv(report: Presented) -> bytes:
     # Community programmes: the figure in the first column of figures, empty when hidden.
     for group in report.community:
         for item in group.lines:
-            writer.writerow(
-                [report.place_code, report.period.id, f"community/{item.key}", item.name, _raw(item.value)]
-            )
+            writer.writerow([report.place_code, report.period.id, f"community/{item.key}", item.name, _raw(item.value)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
