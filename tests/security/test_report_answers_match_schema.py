@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from safevillage.core.periods import Period
 from safevillage.reports import approval
-from tests.reports.test_community import programmes  # noqa: F401  # the fixture
+from tests.reports.community_data import programmes  # noqa: F401  # the fixture
 from tests.security.schema import api_schema
 
 pytestmark = pytest.mark.django_db
