@@ -12,20 +12,27 @@ when the report is submitted or approved (an approved report keeps the figures i
 approved with) and read live for a draft.
 
 A module whose counts are about people who could be found from a small number (the HIV
-referrals) gives its counts already suppressed by ``core.disclosure``: ``None`` for a hidden
-cell. ``suppressed_counts`` turns such a mapping into rows marked ``suppressed``, printed
-"hidden", never a number. Adding such a module is one provider function and one entry in
-``PROVIDERS``::
+referrals, stored apart) gives a table already suppressed by ``core.disclosure.suppress``;
+``published_rows`` takes its total and row totals, hidden cells stay ``None`` and are marked
+``suppressed``, printed "hidden", never a number. Adding such a module is one provider
+function and one entry in ``PROVIDERS`` (no link: its pages are closed to the register's
+roles)::
 
-    def _referrals(area: Area) -> list[Figure]:
-        from safevillage.referrals.aggregates import report_counts  # {key: int | None}
+    def _referral_rows(area: Area) -> list[Figure]:
+        from safevillage.referrals.aggregates import referral_table
+        from safevillage.referrals.models import Service
 
-        return suppressed_counts("referrals", report_counts(area.code, area.period), REFERRAL_NAMES)
+        table = referral_table(area.code, area.period)  # by service x key population, suppressed
+        names = {value: bilingual(label) for value, label in Service.choices}
+        keys = [key for key, _label in table.rows]
+        return published_rows("referrals", table.published, keys, names, REFERRALS)
+
+    Provider("referrals", REFERRALS, _referral_rows)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -33,9 +40,11 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from safevillage.core.disclosure import Published
 from safevillage.core.periods import Period, PeriodKind
 from safevillage.places.areas import COUNTRY
 from safevillage.places.codes import under
@@ -100,14 +109,27 @@ def _decimal(value: float | None, places: str = "0.1") -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def suppressed_counts(prefix: str, counts: Mapping[str, int | None], names: Mapping[str, Names]) -> list[Figure]:
-    """Rows of counts already suppressed by ``core.disclosure`` (None: hidden), in the order
-    of ``names``; a key the module did not give is left out."""
-    return [
-        Figure(f"{prefix}.{key}", label, Kind.COUNT, counts[key], suppressed=counts[key] is None)
-        for key, label in names.items()
-        if key in counts
-    ]
+def bilingual(label: Any) -> Names:
+    """A translatable label (a model choice's) in both languages, to store with the figures."""
+    with translation.override("en"):
+        english = str(label)
+    with translation.override("km"):
+        khmer = str(label)
+    return english, khmer
+
+
+def published_rows(
+    prefix: str, published: Published, row_keys: Sequence[str], names: Mapping[str, Names], total: Names
+) -> list[Figure]:
+    """The total and the row totals of a table suppressed by ``core.disclosure.suppress``
+    (``None``: hidden), as rows marked ``suppressed`` where hidden: a module whose counts
+    could point at people gives its table, never its raw counts. Taken from one suppressed
+    table, the figures shown keep its secondary suppression: no published row total can be
+    subtracted from the total to reveal a hidden one."""
+    figures = [Figure(f"{prefix}.total", total, Kind.COUNT, published.total, suppressed=published.total is None)]
+    for key, value in zip(row_keys, published.row_totals, strict=True):
+        figures.append(Figure(f"{prefix}.{key}", names[key], Kind.COUNT, value, suppressed=value is None))
+    return figures
 
 
 # --- forums ---------------------------------------------------------------------------------
@@ -285,6 +307,9 @@ def _post_rows(area: Area) -> list[Figure]:
         ),
     ]
 
+
+# The referrals' group (a provider added with the referrals module: see the docstring above).
+REFERRALS: Names = ("Referrals to health and social services", "ការបញ្ជូនទៅសេវាសុខភាព និងសង្គម")
 
 # The groups of the section, in the order shown. A module's rows come from its one provider.
 PROVIDERS: list[Provider] = [

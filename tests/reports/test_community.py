@@ -15,8 +15,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework.test import APIClient
 
+from safevillage.core.disclosure import suppress
 from safevillage.core.periods import Period
 from safevillage.core.wordbreak import strip_breaks
 from safevillage.disputes.models import Dispute
@@ -215,15 +217,37 @@ def test_the_khmer_pdf_carries_the_section(programmes, client, national, tmp_pat
         assert expected in plain, expected
 
 
-def test_suppressed_counts_are_printed_hidden():
-    rows = community.suppressed_counts(
-        "referrals", {"sent": None, "accepted": 0, "other": 12}, {"sent": ("Sent", "បានផ្ញើ"), "accepted": ("A", "ក")}
-    )
-    assert [(r.key, r.value, r.suppressed) for r in rows] == [
-        ("referrals.sent", None, True),
-        ("referrals.accepted", 0, False),
-    ]
+def test_a_suppressed_table_gives_rows_that_never_show_a_small_count():
+    # Services by key population: 3 people in one cell, the rest large or zero.
+    table = suppress([[3, 20], [0, 15], [0, 0]])
+    names = {"hiv": ("HIV testing", "ធ្វើតេស្តអេដស៍"), "harm": ("Harm reduction", "កាត់បន្ថយ"), "legal": ("Legal", "ច្បាប់")}
+    rows = community.published_rows("referrals", table, ["hiv", "harm", "legal"], names, community.REFERRALS)
+    shown = {r.key: (r.value, r.suppressed) for r in rows}
+    assert shown["referrals.legal"] == (0, False)  # a zero reveals nobody
+    assert shown["referrals.hiv"] == (None, True)  # the row holding the 3, hidden with it
+    # The rows are the suppressed table's own figures: never a count from 1 to 10.
+    assert all(not 1 <= r.value <= 10 for r in rows if r.value is not None)
+    assert [r.value for r in rows if r.key != "referrals.hiv"] == [table.total, *table.row_totals[1:]]
     with translation.override("en"):
         assert community.display(None, "count", suppressed=True) == "hidden"
         assert community.display(None, "count") == "n/a"
     assert community.display(Decimal("47.5"), "percent") == "48%"
+    assert community.bilingual(_lazy("Value")) == ("Value", "តម្លៃ")
+
+
+def test_a_suppressed_row_is_printed_hidden_on_the_page_and_empty_in_exports(programmes, client, national, monkeypatch):
+    table = suppress([[3, 20], [0, 15]])
+    names = {"hiv": ("HIV testing", "ធ្វើតេស្តអេដស៍"), "harm": ("Harm reduction", "កាត់បន្ថយ")}
+    provider = community.Provider(
+        "referrals",
+        community.REFERRALS,
+        lambda area: community.published_rows("referrals", table, ["hiv", "harm"], names, community.REFERRALS),
+    )
+    monkeypatch.setattr(community, "PROVIDERS", [*community.PROVIDERS, provider])
+    client.force_login(national)
+    client.cookies["django_language"] = "en"
+    page = client.get("/reports/1403/2026Q1/").content.decode()
+    assert "Referrals to health and social services" in page and "<td>hidden</td>" in page
+    body = client.get("/reports/1403/2026Q1/report.csv").content.decode("utf-8-sig")
+    rows = {r[2]: r for r in csv.reader(io.StringIO(body))}
+    assert rows["community/referrals.hiv"][4] == ""
