@@ -124,8 +124,9 @@ def published_rows(
     """The total and the row totals of a table suppressed by ``core.disclosure.suppress``
     (``None``: hidden), as rows marked ``suppressed`` where hidden: a module whose counts
     could point at people gives its table, never its raw counts. Taken from one suppressed
-    table, the figures shown keep its secondary suppression: no published row total can be
-    subtracted from the total to reveal a hidden one."""
+    table, the figures shown keep its secondary suppression: subtracting the published row
+    totals from the total never gives a hidden count from 1 to 10. (Each report's table is
+    suppressed on its own: a district's and its communes' are not suppressed together.)"""
     figures = [Figure(f"{prefix}.total", total, Kind.COUNT, published.total, suppressed=published.total is None)]
     for key, value in zip(row_keys, published.row_totals, strict=True):
         figures.append(Figure(f"{prefix}.{key}", names[key], Kind.COUNT, value, suppressed=value is None))
