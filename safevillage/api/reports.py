@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from safevillage.api.errors import problem_response
 from safevillage.api.patterns import REPORT_PERIOD_PATTERN, REPORT_PLACE_PATTERN
 from safevillage.core.periods import Period, PeriodError
 from safevillage.core.text import CheckedTextSerializer
+from safevillage.reports.community import Kind
 from safevillage.reports.indicators import INDICATORS
 from safevillage.reports.models import ReportStatus
 from safevillage.reports.views import BadPeriod, report_data, resolve
@@ -48,6 +49,36 @@ class RowSerializer(CheckedTextSerializer):
     )
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True})
+class CommunityValueField(serializers.JSONField):
+    """An integer, a decimal string or null (documented as such, not as any JSON)."""
+
+
+class CommunityRowSerializer(CheckedTextSerializer):
+    """One figure of a community programme, with the list behind it."""
+
+    key = serializers.CharField(help_text="<programme>.<figure>, e.g. forums.held, disputes.median_days")
+    name_en = serializers.CharField()
+    name_km = serializers.CharField()
+    kind = serializers.ChoiceField(choices=[kind.value for kind in Kind])
+    value = CommunityValueField(
+        allow_null=True,
+        help_text="An integer (count, riel), a decimal string (percent, days, points, per_1000), or null: "
+        "n/a, or hidden when suppressed",
+    )
+    suppressed = serializers.BooleanField(help_text="Hidden so that nobody can be found from a small count")
+    link = serializers.CharField(allow_blank=True, help_text="The list behind the figure; empty when there is none")
+
+
+class CommunityGroupSerializer(CheckedTextSerializer):
+    """The figures of one community programme (a module of the product)."""
+
+    code = serializers.CharField(help_text="forums, disputes, training, posts")
+    name_en = serializers.CharField()
+    name_km = serializers.CharField()
+    rows = CommunityRowSerializer(many=True)
+
+
 class ReportSerializer(CheckedTextSerializer):
     place = serializers.DictField(help_text="code ('' for the whole country), name_en, name_km, level")
     period = serializers.CharField(help_text="DHIS2 period: 202601, 2026Q1, 2026S1 or 2026")
@@ -65,6 +96,9 @@ class ReportSerializer(CheckedTextSerializer):
     channels = serializers.ListField(child=serializers.DictField())
     headline = serializers.ListField(child=serializers.DictField())
     supplementary = serializers.DictField(child=serializers.IntegerField())
+    community = CommunityGroupSerializer(
+        many=True, help_text="Community programmes; empty for a report stored before they were reported"
+    )
 
 
 def _live(request: Request) -> bool:
@@ -138,5 +172,6 @@ class ReportView(APIView):
             "channels": data["channels"],
             "headline": data["headline"],
             "supplementary": dict(report.supplementary) if report else {},
+            "community": data.get("community", []),
         }
         return Response(body)

@@ -106,3 +106,22 @@ def children(area_code: str, quarter: Period) -> list[ChildCompliance]:
         )
         for code in child_codes
     ]
+
+
+def period_share(area_code: str, period: Period, level: int = Level.VILLAGE) -> Share:
+    """The share of an area's villages (current at the end of ``period``) that kept to the
+    rhythm through a reporting period, for the periodic reports, in one read of the forums:
+    for a quarter, a semester or a year, a forum in every quarter it covers; for a month,
+    which no quarter fits, not overdue on its last day (a forum in the ``OVERDUE_AFTER_DAYS``
+    days before)."""
+    quarters = period.quarters()
+    first = quarters[0].start if quarters else period.end - datetime.timedelta(days=OVERDUE_AFTER_DAYS)
+    forums = Forum.objects.filter(held_on__gte=first, held_on__lte=period.end, place__level=level)
+    if area_code:
+        forums = forums.filter(under("place__code", area_code))
+    held: dict[str, set[int]] = {}
+    for code, day in forums.values_list("place__code", "held_on").distinct():
+        held.setdefault(code, set()).add((day.month - 1) // 3)
+    places = _current(area_code, period, level)
+    needed = {(q.start.month - 1) // 3 for q in quarters}
+    return Share(held=sum(code in held and needed <= held[code] for code in places), total=len(places))

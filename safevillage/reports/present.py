@@ -4,6 +4,7 @@ spreadsheet and the CSV all print this, so they always agree."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safevillage.core.periods import Period
+from safevillage.reports import community
 from safevillage.reports.indicators import BY_CODE, Indicator, Unit, display, from_json
 from safevillage.reports.tables import ReportData, figure_link, figure_parts
 
@@ -70,6 +72,24 @@ class Headline:
 
 
 @dataclass
+class CommunityLine:
+    key: str
+    name: str
+    kind: str
+    value: Any  # int, Decimal or None (n/a, or hidden when ``suppressed``): for spreadsheets
+    text: str
+    url: str = ""
+    suppressed: bool = False
+
+
+@dataclass
+class CommunityGroup:
+    code: str
+    name: str
+    lines: list[CommunityLine] = field(default_factory=list)
+
+
+@dataclass
 class Presented:
     place_code: str
     place_name: str
@@ -85,6 +105,8 @@ class Presented:
     generated_at: str
     overdue_included: bool
     key_codes: tuple[str, ...] = KEY_INDICATORS
+    # Empty for a report stored before the section existed.
+    community: list[CommunityGroup] = field(default_factory=list)
 
 
 _HEADLINE_LABELS = {
@@ -153,7 +175,30 @@ def present(data: ReportData) -> Presented:
         population=population_text(data.get("population")),
         generated_at=data.get("generated_at", ""),
         overdue_included=bool(data.get("overdue_included")),
+        community=_community(data.get("community", [])),
     )
+
+
+def _community(groups: list[dict[str, Any]]) -> list[CommunityGroup]:
+    out = []
+    for group in groups:
+        lines = []
+        for row in group["rows"]:
+            value = community.from_json(row["value"], row["kind"])
+            suppressed = bool(row.get("suppressed"))
+            lines.append(
+                CommunityLine(
+                    key=row["key"],
+                    name=_pick(row),
+                    kind=row["kind"],
+                    value=value,
+                    text=community.display(value, row["kind"], suppressed),
+                    url=row.get("link", ""),
+                    suppressed=suppressed,
+                )
+            )
+        out.append(CommunityGroup(group["code"], _pick(group), lines))
+    return out
 
 
 def _headline(item: dict[str, Any], rows: list[dict[str, Any]], periods: tuple[Period, Period, Period]) -> Headline:
@@ -176,3 +221,14 @@ def _headline(item: dict[str, Any], rows: list[dict[str, Any]], periods: tuple[P
         unit=unit.value,
         parts=parts,
     )
+
+
+def keep_followable_links(report: Presented, may_follow: Callable[[str], bool]) -> None:
+    """Blank the community links whose page the reader may not open (``may_follow(permission)``),
+    so that a figure never leads to a 404: a commune officer reads the training figures of
+    the commune without the training pages."""
+    for group in report.community:
+        permission = community.link_permission(group.code)
+        if not permission or not may_follow(permission):
+            for item in group.lines:
+                item.url = ""

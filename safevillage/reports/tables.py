@@ -20,6 +20,7 @@ from django.utils import timezone
 from safevillage.core.periods import Period
 from safevillage.places.models import Place
 from safevillage.policy.models import Category, FrameworkVersion
+from safevillage.reports.community import build_community
 from safevillage.reports.figures import (
     Counts,
     case_counts,
@@ -163,6 +164,8 @@ def build_report_data(place_code: str, period: Period, *, now: datetime.datetime
         "rows": rows,
         "channels": _channel_rows(base, period, channels),
         "headline": _headline(rows),
+        # Forums, disputes, training and the post (``community.PROVIDERS``), stored with the rest.
+        "community": build_community(place_code, period),
     }
 
 

@@ -33,7 +33,7 @@ from safevillage.reports.exports.dhis2 import data_value_set
 from safevillage.reports.exports.pdf import render_pdf
 from safevillage.reports.exports.spreadsheet import render_xlsx
 from safevillage.reports.models import ReportStatus, ResultReport
-from safevillage.reports.present import present
+from safevillage.reports.present import keep_followable_links, present
 from safevillage.reports.supplementary import FIELDS
 from safevillage.reports.tables import NATIONAL, ReportData, build_report_data
 
@@ -136,6 +136,7 @@ def _page(
     live = request.GET.get("live") == "1"
     data, from_snapshot = report_data(target, live=live)
     presented = present(data)
+    keep_followable_links(presented, lambda permission: can(request.user, permission, target.place_code))
     report = target.report
     values = dict(report.supplementary) if report else {}
     below = data.get("supplementary_below") if from_snapshot else None

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safevillage.accounts.scoping import access_or_404, can
+from safevillage.core.periods import Period, PeriodError
+from safevillage.places.areas import COUNTRY
+from safevillage.places.codes import under
 from safevillage.places.models import Place
 from safevillage.training import actions, analysis
 from safevillage.training.forms import ScoresForm, SessionForm
@@ -26,9 +29,29 @@ VIEW = "training.view"
 def index(request: HttpRequest) -> HttpResponse:
     if not can(request.user, VIEW):
         raise Http404
-    sessions = TrainingSession.objects.visible_to(request.user).select_related("curriculum", "place")[:100]
+    sessions = TrainingSession.objects.visible_to(request.user).select_related("curriculum", "place")
+    # The filters a report's figure links with: sessions under a place that started in a period.
+    place, error, period = request.GET.get("place", "").strip(), "", None
+    if place and place != COUNTRY:
+        sessions = sessions.filter(under("place__code", place)) if place.isdigit() else sessions.none()
+    if value := request.GET.get("period", "").strip():
+        try:
+            period = Period.parse(value)
+        except PeriodError as problem:
+            error = str(problem)
+        else:
+            sessions = sessions.filter(starts_on__gte=period.start, starts_on__lte=period.end)
     return render(
-        request, "training/index.html", {"sessions": sessions, "may_manage": can(request.user, actions.MANAGE)}
+        request,
+        "training/index.html",
+        {
+            "sessions": sessions[:100],
+            "may_manage": can(request.user, actions.MANAGE),
+            "period": period,
+            "place": place if place != COUNTRY else "",
+            "error": error,
+        },
+        status=400 if error else 200,
     )
 
 

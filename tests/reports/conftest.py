@@ -20,6 +20,7 @@ from safevillage.places.models import Level, Place, PopulationSource, UnitType
 from safevillage.policy.models import Category
 from safevillage.reports.rebuild import rebuild
 from safevillage.reports.summary import apply_change, summary_row
+from tests.reports.community_data import programmes  # noqa: F401  # a fixture of the community section's tests
 
 PHNOM_PENH = zoneinfo.ZoneInfo("Asia/Phnom_Penh")
 _numbers = itertools.count(1)

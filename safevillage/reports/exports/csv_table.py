@@ -37,4 +37,8 @@ def render_csv(report: Presented) -> bytes:
                 *[_raw(c.value) for c in line.cells],
             ]
         )
+    # Community programmes: the figure in the first column of figures, empty when hidden.
+    for group in report.community:
+        for item in group.lines:
+            writer.writerow([report.place_code, report.period.id, f"community/{item.key}", item.name, _raw(item.value)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

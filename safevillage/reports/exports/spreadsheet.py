@@ -41,6 +41,39 @@ def _write_cell(sheet: Any, row: int, col: int, cell: Cell, unit: Unit, formats:
         sheet.write_number(row, col, cell.value, formats[unit])
 
 
+# Number formats of the community figures (``community.Kind``); percentages are stored as 96.36.
+_COMMUNITY_FORMATS = {
+    "count": "0",
+    "percent": '0"%"',
+    "days": "0.0",
+    "points": "+0.0;-0.0;0.0",
+    "per_1000": "0.00",
+    "riel": "#,##0",
+}
+
+
+def _write_community(book: Any, report: Presented, formats: dict[str, Any]) -> None:
+    """The community programmes, one row a figure under its programme; a hidden or missing
+    figure stays text ("hidden", "n/a")."""
+    sheet = book.add_worksheet(_("Community programmes")[:31])
+    sheet.set_column(0, 0, 60)
+    sheet.set_column(1, 1, 16)
+    sheet.write_string(0, 0, _("Programme and figure"), formats["head"])
+    sheet.write_string(0, 1, _("Value"), formats["head"])
+    numbers = {kind: book.add_format({"num_format": pattern}) for kind, pattern in _COMMUNITY_FORMATS.items()}
+    row = 1
+    for group in report.community:
+        sheet.write_string(row, 0, group.name, formats["bold"])
+        row += 1
+        for item in group.lines:
+            sheet.write_string(row, 0, "    " + item.name, formats["text"])
+            if item.value is None:
+                sheet.write_string(row, 1, item.text)
+            else:
+                sheet.write_number(row, 1, float(item.value), numbers.get(item.kind, formats[Unit.COUNT]))
+            row += 1
+
+
 def render_xlsx(report: Presented, *, status: str, supplementary: dict[str, int], narrative: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
@@ -102,5 +135,7 @@ def render_xlsx(report: Presented, *, status: str, supplementary: dict[str, int]
         other.write_string(r, 0, label, formats["bold"])
         other.write_string(r, 1, text, formats["text"])
         r += 1
+
+    _write_community(book, report, formats)
     book.close()
     return buffer.getvalue()
