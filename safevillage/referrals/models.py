@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
 from safevillage.audit.models import GENESIS_HASH, AppendOnlyError
@@ -79,8 +81,10 @@ class Team(models.Model):
         verbose_name = _("Rapid Response Team")
         verbose_name_plural = _("Rapid Response Teams")
         constraints = [
+            # By length, not a regular expression: SQLite's own tools (the backup's integrity
+            # check) have no REGEXP function.
             models.CheckConstraint(
-                condition=models.Q(place_code__regex=r"^([0-9]{4}|[0-9]{6})$"), name="team_at_district_or_commune"
+                condition=In(Length("place_code"), [4, 6]), name="team_at_district_or_commune"
             )
         ]
 
