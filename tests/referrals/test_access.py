@@ -17,7 +17,7 @@ from safevillage.accounts.models import User
 from safevillage.accounts.roles import PERMISSIONS, ROLE_LEVELS, Role
 from safevillage.places.models import Place
 from safevillage.referrals.models import MemberKind, Provider, ProviderStaff, Referral, Status, Team, TeamMember
-from tests.referrals.conftest import BOTH
+from tests.referrals.personas import BOTH
 
 pytestmark = pytest.mark.django_db(databases=BOTH)
 

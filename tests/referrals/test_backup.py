@@ -16,7 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from safevillage.core.backup import database_settings, django_connected_to, read_manifest
 from safevillage.referrals import chain
 from safevillage.referrals.models import Referral
-from tests.referrals.conftest import BOTH
+from tests.referrals.personas import BOTH
 
 pytestmark = pytest.mark.django_db(databases=BOTH, transaction=True)
 

@@ -15,7 +15,7 @@ from django.db import connections
 from safevillage.accounts.models import User
 from safevillage.referrals import actions
 from safevillage.referrals.models import Referral
-from tests.referrals.conftest import BOTH
+from tests.referrals.personas import BOTH
 
 SECRETS = [
     "Prefers afternoons, phone via outreach worker",  # the team's note

@@ -19,7 +19,7 @@ from safevillage.referrals import actions, chain
 from safevillage.referrals.aggregates import referral_table
 from safevillage.referrals.codes import client_code
 from safevillage.referrals.models import ChainEvent, Provider, Referral, Status, Team
-from tests.referrals.conftest import BOTH, CLIENT
+from tests.referrals.personas import BOTH, CLIENT
 
 pytestmark = pytest.mark.django_db(databases=BOTH)
 
