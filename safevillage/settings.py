@@ -6,6 +6,7 @@ the development values explicitly.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -120,41 +121,39 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'safev
 if DATABASE_URL.startswith("sqlite"):
     (PROJECT_DIR / "var").mkdir(exist_ok=True)
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+_SQLITE_OPTIONS = {
+    # synchronous=FULL: a record acknowledged to a citizen or a device survives a power cut
+    # too (NORMAL would only survive a crash of the process).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+}
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept as on PostgreSQL (DB_CONN_MAX_AGE): a new one per request would
-    # read the schema and run the pragmas below again, about a millisecond each time.
-    _db["OPTIONS"] = {
-        # synchronous=FULL: a record acknowledged to a citizen or a device survives a power cut
-        # too (NORMAL would only survive a crash of the process).
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
-    }
+    # read the schema and run the pragmas again, about a millisecond each time.
+    _db["OPTIONS"] = dict(_SQLITE_OPTIONS)
     # A file, not memory: concurrency tests need several connections to one database.
     _db["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test.sqlite3")}
 if env_str("DATABASE_TEST_NAME"):
     _db.setdefault("TEST", {})["NAME"] = env_str("DATABASE_TEST_NAME")
+
 
 # The Rapid Response Team referrals live in a database of their own (referrals/router.py,
 # docs/decisions/0010-referrals-stored-apart.md): a copy, a backup or an SQL session of the
 # police database holds none of them. SQLite: a second file beside the main one. PostgreSQL:
 # REFERRALS_DATABASE_URL, its own database and role in production; unset, a database named
 # <main>_referrals on the same server (development and CI only: the role is then shared).
-def _referrals_database() -> dict:  # type: ignore[type-arg]
+def _referrals_database() -> dict[str, Any]:
     url = env_str("REFERRALS_DATABASE_URL")
     if not url and _db["ENGINE"] == "django.db.backends.sqlite3":
         main = Path(str(_db["NAME"]))
         url = f"sqlite:///{main.with_name(main.stem + '-referrals' + main.suffix)}"
     if url:
-        db = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+        db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)))
     else:
         db = {**_db, "NAME": f"{_db['NAME']}_referrals", "TEST": {}}
     if db["ENGINE"] == "django.db.backends.sqlite3":
-        db["OPTIONS"] = dict(_db.get("OPTIONS") or {}) or {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
-        }
+        db["OPTIONS"] = dict(_SQLITE_OPTIONS)
     # The test database sits beside the main one's test database, under a name of its own.
     test_name = str(_db.get("TEST", {}).get("NAME") or "")
     if test_name and db["ENGINE"] == "django.db.backends.sqlite3":
@@ -360,7 +359,7 @@ EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7, minimum=1)
 # characters (referrals/codes.py refuses; ``check --deploy`` says so at start-up).
 REFERRALS_CLIENT_KEY = env_str("REFERRALS_CLIENT_KEY")
 if not REFERRALS_CLIENT_KEY and DEBUG:
-    REFERRALS_CLIENT_KEY = "development-only-client-key"  # noqa: S105  # nosec B105 (DEBUG only)
+    REFERRALS_CLIENT_KEY = "development-only-client-key"  # nosec B105 (DEBUG only)
 
 # --- Register -------------------------------------------------------------------------
 # Days an overdue record stays escalated at one level before it goes to the next (escalate_overdue).

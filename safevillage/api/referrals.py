@@ -75,7 +75,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         response = super().list(request, *args, **kwargs)
         results = response.data.get("results", []) if isinstance(response.data, dict) else []
         chain.record_read(
-            "referral.list", actor=request.user, target_type="referrals.referral", new={"ids": [r["id"] for r in results]}
+            "referral.list",
+            actor=request.user,
+            target_type="referrals.referral",
+            new={"ids": [r["id"] for r in results]},
         )
         return response
 

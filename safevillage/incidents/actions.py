@@ -515,7 +515,10 @@ def close(
     rapid_response = outcome == Outcome.REFERRED and refers_to_rapid_response(locked.category)
     if rapid_response and (referred_to or (note or "").strip()):
         raise InvalidInput(
-            _("A referral to the Rapid Response Team names no service and has no details: the record says only “referred”."),
+            _(
+                "A referral to the Rapid Response Team names no service and has no details: "
+                "the record says only “referred”."
+            ),
             "note",
         )
     if (

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 from django.http import Http404
@@ -46,7 +46,7 @@ def teams_of(user: AnyUser) -> models.QuerySet[Team]:
     if not cleared(user):
         return Team.objects.none()
     return Team.objects.filter(within(prefixes(user, REFER), "place_code")).filter(
-        members__user_id=user.pk, members__active=True
+        members__user_id=cast(int, user.pk), members__active=True
     )
 
 
@@ -54,7 +54,7 @@ def provider_of(user: AnyUser) -> int | None:
     """The id of the provider ``user`` works for, if they may receive referrals."""
     if not cleared(user) or not can(user, RECEIVE):
         return None
-    return ProviderStaff.objects.filter(user_id=user.pk).values_list("provider_id", flat=True).first()
+    return ProviderStaff.objects.filter(user_id=cast(int, user.pk)).values_list("provider_id", flat=True).first()
 
 
 def visible_referrals(user: AnyUser) -> models.QuerySet[Referral]:
@@ -82,7 +82,7 @@ def uses_referrals(user: AnyUser) -> bool:
 
 
 def side(user: AnyUser, referral: Referral) -> str:
-    """"provider" for the provider's staff (they read everything), else "team"."""
+    """ "provider" for the provider's staff (they read everything), else "team"."""
     return "provider" if provider_of(user) == referral.provider_id else "team"
 
 

@@ -49,14 +49,19 @@ def _clean_text(text: str, *, field: str) -> str:
 
 def covers(provider: Provider, place_code: str) -> bool:
     return any(
-        place_code.startswith(code) for code in ProviderArea.objects.filter(provider=provider).values_list("place_code", flat=True)
+        place_code.startswith(code)
+        for code in ProviderArea.objects.filter(provider=provider).values_list("place_code", flat=True)
     )
 
 
 def offers(team: Team) -> list[tuple[Provider, str]]:
     """(provider, service) pairs a team may refer to: active providers covering its place."""
     pairs = []
-    rows = ProviderService.objects.filter(provider__active=True).select_related("provider").order_by("provider__name", "service")
+    rows = (
+        ProviderService.objects.filter(provider__active=True)
+        .select_related("provider")
+        .order_by("provider__name", "service")
+    )
     for row in rows:
         if covers(row.provider, team.place_code) or any(
             code.startswith(team.place_code) for code in row.provider.areas.values_list("place_code", flat=True)

@@ -44,9 +44,11 @@ def _keys(dimension: str, place_code: str) -> list[tuple[str, str]]:
     raise ValueError(f"a referral table is counted by {', '.join(DIMENSIONS)}, not {dimension!r}")
 
 
-def referral_table(place_code: str, period: Period, rows: str = "service", columns: str = "key_population") -> ReferralTable:
+def referral_table(
+    place_code: str, period: Period, rows: str = "service", columns: str = "key_population"
+) -> ReferralTable:
     """Referrals sent by teams in ``place_code`` (an NCDD code, "" for the country) during
-    ``period``, counted by ``rows`` × ``columns`` (``DIMENSIONS``), suppressed. A place
+    ``period``, counted by ``rows`` by ``columns`` (``DIMENSIONS``), suppressed. A place
     dimension counts by the places one level below ``place_code``."""
     if rows == columns:
         raise ValueError("rows and columns must count different things")

@@ -17,7 +17,8 @@ def referrals_store(app_configs: Any = None, **kwargs: Any) -> list[checks.Check
     if len(settings.REFERRALS_CLIENT_KEY or "") < MIN_KEY_LENGTH:
         problems.append(
             checks.Error(
-                f"REFERRALS_CLIENT_KEY is missing or shorter than {MIN_KEY_LENGTH} characters: no referral can be made.",
+                f"REFERRALS_CLIENT_KEY is missing or shorter than {MIN_KEY_LENGTH} characters: "
+                "no referral can be made.",
                 id="safevillage.E101",
             )
         )

@@ -31,7 +31,9 @@ def load() -> bool:
     if Team.objects.filter(place_code=DEMO_DISTRICT).exists():
         return False
     team = Team.objects.create(name="RRT Kampong Trabaek", place_code=DEMO_DISTRICT)
-    TeamMember.objects.create(team=team, name="Pech Sreyleak", kind=MemberKind.NGO, user_id=demo_user("demo.rrt.1403").pk)
+    TeamMember.objects.create(
+        team=team, name="Pech Sreyleak", kind=MemberKind.NGO, user_id=demo_user("demo.rrt.1403").pk
+    )
     TeamMember.objects.create(team=team, name="Chan Sokha", kind=MemberKind.POLICE)
     TeamMember.objects.create(team=team, name="Meas Sophea", kind=MemberKind.LOCAL_AUTHORITY)
     for index, (name, services) in enumerate(PROVIDERS):

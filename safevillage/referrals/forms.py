@@ -4,7 +4,7 @@ make the code (``codes.client_code``): they are hashed at once and never stored.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -54,7 +54,7 @@ class ReferralForm(CheckedTextForm):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
         team = teams.first()
         if team is not None and teams.count() == 1:
             self.fields["team"].initial = team
@@ -67,7 +67,7 @@ class ReferralForm(CheckedTextForm):
                 if value not in seen:
                     seen.add(value)
                     choices.append((value, f"{provider.name}: {Service(service).label}"))
-        self.fields["offer"].choices = choices
+        cast(forms.ChoiceField, self.fields["offer"]).choices = choices
 
     def clean_born_on(self) -> datetime.date:
         day: datetime.date = self.cleaned_data["born_on"]
@@ -103,4 +103,6 @@ class RevokeForm(CheckedTextForm):
 
 class FollowUpForm(CheckedTextForm):
     done_on = DateInputField(label=_("Date"), past=True)
-    note = forms.CharField(label=_("What the follow-up found"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    note = forms.CharField(
+        label=_("What the follow-up found"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )

@@ -83,9 +83,7 @@ class Team(models.Model):
         constraints = [
             # By length, not a regular expression: SQLite's own tools (the backup's integrity
             # check) have no REGEXP function.
-            models.CheckConstraint(
-                condition=In(Length("place_code"), [4, 6]), name="team_at_district_or_commune"
-            )
+            models.CheckConstraint(condition=In(Length("place_code"), [4, 6]), name="team_at_district_or_commune")
         ]
 
     def __str__(self) -> str:
@@ -135,6 +133,9 @@ class ProviderService(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["provider", "service"], name="one_row_per_provider_service")]
 
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.service}"
+
 
 class ProviderArea(models.Model):
     """A place the provider covers, and everything under it (NCDD code prefix)."""
@@ -145,12 +146,18 @@ class ProviderArea(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["provider", "place_code"], name="one_row_per_provider_area")]
 
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.place_code}"
+
 
 class ProviderStaff(models.Model):
     """A provider's account: a user works for one provider only."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="staff")
     user_id = models.BigIntegerField(unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: user {self.user_id}"
 
 
 class Referral(models.Model):
@@ -209,6 +216,9 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["done_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.done_on}"
 
 
 # --- The referrals' own audit chain (``chain.py``) ------------------------------------------

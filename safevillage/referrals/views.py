@@ -51,7 +51,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/index.html",
-        {"teams": teams, "provider": provider, "rows": rows, "waiting": sum(r.status == Status.SENT for r in referrals)},
+        {
+            "teams": teams,
+            "provider": provider,
+            "rows": rows,
+            "waiting": sum(r.status == Status.SENT for r in referrals),
+        },
     )
 
 
@@ -82,7 +87,9 @@ def new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("The referral is sent. The client's code is %(code)s.") % {"code": referral.client_code})
+            messages.success(
+                request, _("The referral is sent. The client's code is %(code)s.") % {"code": referral.client_code}
+            )
             return HttpResponseRedirect(reverse("referrals:detail", args=[referral.pk]))
     return render(request, "referrals/new.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -1,9 +1,9 @@
 """The referral personas, a plugin of tests/conftest.py (the browser tests use them too).
 
-A Rapid Response Team of Kampong Trabaek district (1403) with an NGO member who uses the application (Sreyleak) and a police member who does not; two
-providers covering the district, each with one staff account (Malis at the health centre,
-Vibol at the drop-in centre); and the police and ministry people of tests/conftest.py, who
-must never read a referral."""
+A Rapid Response Team of Kampong Trabaek district (1403) with an NGO member who uses the
+application (Sreyleak) and a police member who does not; two providers, each with one staff
+account (Malis at the health centre, Vibol at the drop-in centre); and the police and
+ministry people of tests/conftest.py, who must never read a referral."""
 
 from __future__ import annotations
 

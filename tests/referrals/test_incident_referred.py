@@ -12,8 +12,8 @@ from django.test import Client
 from safevillage.accounts.models import User
 from safevillage.incidents import actions
 from safevillage.incidents.action_forms import close_form_class
-from safevillage.incidents.closing import closure_words
 from safevillage.incidents.actions import InvalidInput
+from safevillage.incidents.closing import closure_words
 from safevillage.incidents.models import Outcome
 
 pytestmark = pytest.mark.django_db

@@ -48,7 +48,11 @@ def database_text(alias: str) -> bytes:
 
 @pytest.mark.django_db(databases=BOTH, transaction=True)
 def test_the_police_database_holds_no_referral_data(
-    make_referral: Callable[..., Referral], malis: User, sreyleak: User, sokha: User, make_incident: Callable[..., object]
+    make_referral: Callable[..., Referral],
+    malis: User,
+    sreyleak: User,
+    sokha: User,
+    make_incident: Callable[..., object],
 ) -> None:
     from django.test import Client
 

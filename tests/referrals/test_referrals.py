@@ -189,9 +189,7 @@ def test_the_chain_detects_an_edited_event(make_referral: Callable[..., Referral
     assert not verdict.intact and verdict.broken_at == 1
 
 
-def test_published_counts_hide_1_to_10(
-    make_referral: Callable[..., Referral], places: dict, drop_in: Provider
-) -> None:
+def test_published_counts_hide_1_to_10(make_referral: Callable[..., Referral], places: dict, drop_in: Provider) -> None:
     for _ in range(12):
         make_referral()
     for _ in range(3):
