@@ -52,6 +52,7 @@ def test_make_run_says_what_it_loaded_once_and_again_in_khmer(settings, tmp_path
     assert "បន្ទាត់ 71 នៃបញ្ជីត្រូវបានបដិសេធ" in again[1]
     assert again[2].startswith("បានផ្ទុកគោលនយោបាយ៖ បានបង្កើត 0,")
     assert again[3].startswith(f"គណនីសាកល្បង៖ {accounts} (បានបង្កើត 0,")
+    assert again[-3] == "ការបញ្ជូន៖ ក្រុម និងអ្នកផ្ដល់សេវាសាកល្បង បានផ្ទុករួចហើយ។"
     assert again[-4] == "កំណត់ត្រាសាកល្បង៖ បញ្ជីមានកំណត់ត្រា 200 រួចហើយ មិនបានបន្ថែមទេ។"
     assert again[-1] == "SafeVillage កំពុងចាប់ផ្ដើមនៅ http://127.0.0.1:8000/  (Ctrl-C ដើម្បីបញ្ឈប់)"
     assert (AuditEvent.objects.count(), Incident.objects.count()) == (events, 200)

@@ -206,3 +206,29 @@ def test_published_counts_hide_1_to_10(make_referral: Callable[..., Referral], p
     by_place = referral_table("14", period, rows="place", columns="service")
     assert [key for key, _label in by_place.rows] == ["1403", "1404"]
     assert by_place.published.row_totals == [15, 0]
+
+
+def test_teams_and_providers_are_set_up_by_command_and_never_with_a_police_account(
+    make_user: Callable[..., User], places: dict, sokha: User
+) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from safevillage.accounts.roles import Role
+
+    make_user("ngo1", Role.RAPID_RESPONSE, places["140305"])
+    make_user("nurse1", Role.SERVICE_PROVIDER, places["1403"])
+    out = io.StringIO()
+    call_command(
+        "add_referral_team", name="RRT Kansoam Ak", place="140305", member=["Sok:ngo:ngo1", "Dara:police"], stdout=out
+    )
+    call_command(
+        "add_referral_provider", name="Clinic", service=["hiv_testing"], area=["1403"], staff=["nurse1"], stdout=out
+    )
+    assert Team.objects.get(place_code="140305").members.count() == 2
+    assert Provider.objects.get(name="Clinic").staff.count() == 1
+    with pytest.raises(CommandError, match="reads the register"):
+        call_command("add_referral_team", name="RRT 2", place="140305", member=["Sokha:police:sokha"], stdout=out)
+    assert [e.action for e in ChainEvent.objects.all()] == ["team.create", "provider.create"]
