@@ -139,7 +139,7 @@ if env_str("DATABASE_TEST_NAME"):
 
 
 # The Rapid Response Team referrals live in a database of their own (referrals/router.py,
-# docs/decisions/0010-referrals-stored-apart.md): a copy, a backup or an SQL session of the
+# docs/decisions/0012-referrals-stored-apart.md): a copy, a backup or an SQL session of the
 # police database holds none of them. SQLite: a second file beside the main one. PostgreSQL:
 # REFERRALS_DATABASE_URL, its own database and role in production; unset, a database named
 # <main>_referrals on the same server (development and CI only: the role is then shared).

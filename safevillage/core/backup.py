@@ -92,7 +92,7 @@ class Manifest:
     tables_missing: list[str] = field(default_factory=list)
     tool: str = ""
     format: int = MANIFEST_FORMAT
-    # Which store: "default" (the police database) or "referrals" (kept apart, decision 0010).
+    # Which store: "default" (the police database) or "referrals" (kept apart, decision 0012).
     database: str = DEFAULT_DB_ALIAS
 
     def as_dict(self) -> dict[str, Any]:

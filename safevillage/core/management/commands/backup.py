@@ -4,7 +4,7 @@ Safe while the server runs: SQLite is copied with its online backup API, Postgre
 with pg_dump in one snapshot. A manifest beside the file records every table's row count,
 the audit chain head and the file's SHA-256; ``manage.py restore`` checks all three.
 
-The referrals are kept in a database of their own (decision 0010) and backed up on their
+The referrals are kept in a database of their own (decision 0012) and backed up on their
 own, to a file of their own: ``--database referrals``.
 """
 
