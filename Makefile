@@ -59,6 +59,7 @@ static: install assets
 
 production: install assets messages static
 	DEBUG=false $(MANAGE) migrate --no-input
+	DEBUG=false $(MANAGE) migrate --no-input --database referrals
 	@echo "SafeVillage (production settings) is starting at http://$(HOST):$(PORT)/"
 	DEBUG=false $(BIN)/gunicorn safevillage.wsgi:application --bind $(HOST):$(PORT)
 

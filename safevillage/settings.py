@@ -6,6 +6,7 @@ the development values explicitly.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "safevillage.disputes",
     "safevillage.maps",
     "safevillage.exports",
+    "safevillage.referrals",
 ]
 
 MIDDLEWARE = [
@@ -121,21 +123,51 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'safev
 if DATABASE_URL.startswith("sqlite"):
     (PROJECT_DIR / "var").mkdir(exist_ok=True)
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+_SQLITE_OPTIONS = {
+    # synchronous=FULL: a record acknowledged to a citizen or a device survives a power cut
+    # too (NORMAL would only survive a crash of the process).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+}
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept as on PostgreSQL (DB_CONN_MAX_AGE): a new one per request would
-    # read the schema and run the pragmas below again, about a millisecond each time.
-    _db["OPTIONS"] = {
-        # synchronous=FULL: a record acknowledged to a citizen or a device survives a power cut
-        # too (NORMAL would only survive a crash of the process).
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
-    }
+    # read the schema and run the pragmas again, about a millisecond each time.
+    _db["OPTIONS"] = dict(_SQLITE_OPTIONS)
     # A file, not memory: concurrency tests need several connections to one database.
     _db["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test.sqlite3")}
 if env_str("DATABASE_TEST_NAME"):
     _db.setdefault("TEST", {})["NAME"] = env_str("DATABASE_TEST_NAME")
-DATABASES = {"default": _db}
+
+
+# The Rapid Response Team referrals live in a database of their own (referrals/router.py,
+# docs/decisions/0012-referrals-stored-apart.md): a copy, a backup or an SQL session of the
+# police database holds none of them. SQLite: a second file beside the main one. PostgreSQL:
+# REFERRALS_DATABASE_URL, its own database and role in production; unset, a database named
+# <main>_referrals on the same server (development and CI only: the role is then shared).
+def _referrals_database() -> dict[str, Any]:
+    url = env_str("REFERRALS_DATABASE_URL")
+    if not url and _db["ENGINE"] == "django.db.backends.sqlite3":
+        main = Path(str(_db["NAME"]))
+        url = f"sqlite:///{main.with_name(main.stem + '-referrals' + main.suffix)}"
+    if url:
+        db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)))
+    else:
+        db = {**_db, "NAME": f"{_db['NAME']}_referrals", "TEST": {}}
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["OPTIONS"] = dict(_SQLITE_OPTIONS)
+    # The test database sits beside the main one's test database, under a name of its own.
+    test_name = str(_db.get("TEST", {}).get("NAME") or "")
+    if test_name and db["ENGINE"] == "django.db.backends.sqlite3":
+        main_test = Path(test_name)
+        db["TEST"] = {"NAME": str(main_test.with_name(main_test.stem + "-referrals" + main_test.suffix))}
+    elif test_name:
+        db["TEST"] = {"NAME": f"{test_name}_referrals"}
+    return db
+
+
+DATABASES = {"default": _db, "referrals": _referrals_database()}
+DATABASE_ROUTERS = ["safevillage.referrals.router.ReferralsRouter"]
 # The register's place index INCLUDEs the id for PostgreSQL's index-only reads (decision 0004).
 # SQLite ignores INCLUDE, and its rowid is in every index already: its warning asks nothing.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -320,6 +352,16 @@ Q_CLUSTER = {
 # the application (never served as a static file), until it expires.
 EXPORTS_DIR = Path(env_str("EXPORTS_DIR", str(PROJECT_DIR / "var" / "exports")))
 EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7, minimum=1)
+
+# --- Referrals (safevillage/referrals) ------------------------------------------------
+# The key of the pseudonymous client codes (referrals/codes.py): HMAC-SHA256 of a person's
+# normalised attributes. Whoever holds it can test a guessed person against a code, so it is
+# kept only here (never in either database) and must not change once codes exist (the same
+# person would get a new code). With DEBUG off, no code is made without one of at least 32
+# characters (referrals/codes.py refuses; ``check --deploy`` says so at start-up).
+REFERRALS_CLIENT_KEY = env_str("REFERRALS_CLIENT_KEY")
+if not REFERRALS_CLIENT_KEY and DEBUG:
+    REFERRALS_CLIENT_KEY = "development-only-client-key"  # nosec B105 (DEBUG only)
 
 # --- Register -------------------------------------------------------------------------
 # Days an overdue record stays escalated at one level before it goes to the next (escalate_overdue).

@@ -5,6 +5,7 @@ import os
 # Long enough for the production check (DEBUG is off in tests too); known to everyone.
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("REFERRALS_CLIENT_KEY", "test-only-client-key-" + "0123456789abcdefghijklmnop")
 
 from safevillage.settings import *  # noqa: F403
 

@@ -29,6 +29,7 @@ urlpatterns += [
     path("pilots/", include("safevillage.pilots.urls")),
     path("forums/", include("safevillage.forums.urls")),
     path("disputes/", include("safevillage.disputes.urls")),
+    path("referrals/", include("safevillage.referrals.urls")),
     path("queue/", include("safevillage.workqueue.urls")),
     path("exports/", include("safevillage.exports.urls")),
     # The admin's own password change would allow unlimited guesses of the current password.

@@ -20,6 +20,9 @@ from safevillage.accounts.models import RoleAssignment, User
 from safevillage.accounts.roles import Role
 from safevillage.places.models import Level, Place, PopulationSource, UnitType
 
+# The referral personas (teams, providers and their accounts), for tests/referrals and the browser tests.
+pytest_plugins = ["tests.referrals.personas"]
+
 # (code, unit type, Khmer, Latin, population, year, source)
 GAZETTEER: list[tuple[str, str, str, str, int | None, int | None, str]] = [
     ("08", UnitType.KHAET, "កណ្តាល", "Kandal", 1201581, 2019, PopulationSource.CENSUS),

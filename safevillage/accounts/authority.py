@@ -50,6 +50,7 @@ RANK: dict[str, int] = {
     Role.COMMUNE_COUNCIL: 2,
     Role.VILLAGE_CHIEF: 1,
     Role.SERVICE_PROVIDER: 1,
+    Role.RAPID_RESPONSE: 1,
 }
 _TOP = max(RANK.values())
 

@@ -20,6 +20,7 @@ MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("training:index", _("Training"), "training.view"),
     ("forums:index", _("Forums"), "forums.view"),
     ("disputes:index", _("Disputes"), "disputes.view"),
+    ("referrals:index", _("Referrals"), ("referrals.refer", "referrals.receive")),
     ("safety:index", _("Safety classification"), "reports.view"),
     ("pilots:index", _("Pilots"), "pilots.view"),
     ("maps:index", _("Maps"), "reports.view"),

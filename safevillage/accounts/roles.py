@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     COMMUNE_COUNCIL = "commune_council", _("Commune council")
     VILLAGE_CHIEF = "village_chief", _("Village chief")
     SERVICE_PROVIDER = "service_provider", _("Service provider")
+    RAPID_RESPONSE = "rapid_response", _("Rapid Response Team member")
     AUDITOR = "auditor", _("Auditor")
 
 
@@ -29,6 +30,7 @@ ROLE_LEVELS: dict[str, tuple[int, int]] = {
     Role.COMMUNE_COUNCIL: (3, 3),
     Role.VILLAGE_CHIEF: (4, 4),
     Role.SERVICE_PROVIDER: (1, 3),
+    Role.RAPID_RESPONSE: (2, 3),
     Role.AUDITOR: (0, 3),
 }
 
@@ -96,8 +98,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         _RECORDING | _MEDIATION | {"posts.view", "posts.budget", "reports.view", "reports.submit", "incidents.mediate"}
     ),
     Role.VILLAGE_CHIEF: frozenset(_RECORDING),
-    # Service providers see referrals made to them, never the register.
+    # Service providers see referrals made to them, never the register; the members of a
+    # Rapid Response Team (local authority, NGO, health) refer people to them. Both also need
+    # a row of the referrals database (a provider's staff, a team's member), and no role that
+    # reads the register may be held beside them (referrals/access.py). A team's police
+    # members act in the register only: the incident closes as "referred".
     Role.SERVICE_PROVIDER: frozenset({"places.view", "referrals.receive"}),
+    Role.RAPID_RESPONSE: frozenset({"places.view", "referrals.refer", "referrals.override_consent"}),
     # Auditors read everything in their area, including the audit chain, and change nothing.
     Role.AUDITOR: frozenset(
         {

@@ -15,6 +15,7 @@ from safevillage.api.places import PlaceViewSet
 from safevillage.api.policy import CategoryViewSet, ContextTagViewSet, CriterionViewSet, PublicCategoryViewSet
 from safevillage.api.public import ComplaintView
 from safevillage.api.public_status import ComplaintStatusView
+from safevillage.api.referrals import ReferralViewSet
 from safevillage.api.reports import ReportView
 from safevillage.api.safety import SafetyView
 
@@ -28,6 +29,7 @@ router.register("context-tags", ContextTagViewSet, basename="context-tag")
 router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("public/categories", PublicCategoryViewSet, basename="public-category")
 router.register("pilots", PilotViewSet, basename="pilot")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 urlpatterns = [
     path("v1/audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),

@@ -15,9 +15,11 @@ reading the events, and events appended meanwhile are verified but not counted a
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,20 +48,32 @@ class Verdict:
         }
 
 
-def verify_chain(anchors: Iterable[tuple[int, str]] = (), chunk_size: int = 2000) -> Verdict:
-    """Verify the whole chain; ``anchors`` are (seq, hash) pairs recorded earlier elsewhere."""
+def verify_chain(
+    anchors: Iterable[tuple[int, str]] = (),
+    chunk_size: int = 2000,
+    *,
+    events: QuerySet[Any] | None = None,
+    head: Callable[[], tuple[int, str] | None] | None = None,
+) -> Verdict:
+    """Verify the whole chain; ``anchors`` are (seq, hash) pairs recorded earlier elsewhere.
+    ``events`` and ``head`` name another chain of the same shape (the referrals' own,
+    ``referrals/chain.py``); by default the main audit log."""
+    if events is None:
+        events = AuditEvent.objects.all()
+    # Looked up at each call, not bound once: tests stand in for the module's current_head.
+    read_head = head or (lambda: current_head())
     expected_hash = dict(anchors)
-    before = current_head()
+    before = read_head()
     if before is not None and before[0] > 0:
         # The head as it stood before reading: its event must be there, with its hash.
         expected_hash.setdefault(before[0], before[1])
 
     def broken(seq: int, problem: str) -> Verdict:
-        return Verdict(False, AuditEvent.objects.count(), seq, problem, current_head())
+        return Verdict(False, events.count(), seq, problem, read_head())
 
     expected_seq = 1
     prev_hash = GENESIS_HASH
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+    for event in events.order_by("seq").iterator(chunk_size=chunk_size):
         if event.seq != expected_seq:
             if event.seq > expected_seq:
                 return broken(expected_seq, _("event #%(seq)d is missing") % {"seq": expected_seq})
@@ -82,7 +96,7 @@ def verify_chain(anchors: Iterable[tuple[int, str]] = (), chunk_size: int = 2000
         expected_seq += 1
     last = expected_seq - 1
 
-    after = current_head()
+    after = read_head()
     if after is None:
         if last == 0 and before is None:
             return Verdict(True, 0)  # a database never written to (flushed in tests)

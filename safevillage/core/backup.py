@@ -30,7 +30,7 @@ import shutil
 import sqlite3
 import subprocess  # nosec B404 — runs pg_dump/pg_restore by absolute path, never through a shell
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +39,7 @@ from typing import Any
 import dj_database_url
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import load_backend
 from django.utils.translation import gettext as _
@@ -92,6 +92,8 @@ class Manifest:
     tables_missing: list[str] = field(default_factory=list)
     tool: str = ""
     format: int = MANIFEST_FORMAT
+    # Which store: "default" (the police database) or "referrals" (kept apart, decision 0012).
+    database: str = DEFAULT_DB_ALIAS
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +107,7 @@ class Manifest:
             "audit_head": {"seq": self.audit_head[0], "hash": self.audit_head[1]} if self.audit_head else None,
             "tables": self.tables,
             "tables_missing": self.tables_missing,
+            "database": self.database,
         }
 
     @classmethod
@@ -126,6 +129,8 @@ class Manifest:
                 audit_head=(int(head["seq"]), str(head["hash"])) if head else None,
                 tables_missing=[str(name) for name in data.get("tables_missing", [])],
                 tool=str(data.get("tool", "")),
+                # Manifests written before the referrals store existed are of the main database.
+                database=str(data.get("database", DEFAULT_DB_ALIAS)),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BackupError(_("the manifest is incomplete or malformed (%(error)r)") % {"error": exc}) from None
@@ -144,12 +149,12 @@ class Snapshot:
 # --- Which database ----------------------------------------------------------------------
 
 
-def database_settings(database_url: str | None = None) -> dict[str, Any]:
-    """Django settings for the database at ``database_url``, or the configured one (in tests,
-    the test database, since the test runner renames it in place)."""
+def database_settings(database_url: str | None = None, alias: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
+    """Django settings for the database at ``database_url``, or the configured one of
+    ``alias`` (in tests, the test database, since the test runner renames it in place)."""
     if database_url:
         return dict(dj_database_url.parse(database_url))
-    return copy.deepcopy(connections[DEFAULT_DB_ALIAS].settings_dict)
+    return copy.deepcopy(connections[alias].settings_dict)
 
 
 def engine_of(db: dict[str, Any]) -> str:
@@ -179,19 +184,38 @@ def django_connected_to(db: dict[str, Any]) -> Iterator[BaseDatabaseWrapper]:
         connections[DEFAULT_DB_ALIAS] = previous
 
 
-def model_tables() -> list[str]:
-    """Every table Django's models write (many-to-many tables included), and the migrations table."""
+def model_tables(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Every table Django's models write in the database ``alias`` (many-to-many tables
+    included, as the routers place them), and the migrations table."""
     tables = {MIGRATIONS_TABLE}
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
-        if meta.managed and not meta.proxy and not meta.swapped:
+        if meta.managed and not meta.proxy and not meta.swapped and router.allow_migrate_model(alias, model):
             tables.add(meta.db_table)
     return sorted(tables)
 
 
-def inspect_database(connection: BaseDatabaseWrapper, tables: list[str], *, check_chain: bool) -> Snapshot:
-    """Row counts of ``tables`` and the chain head, read through ``connection``, which must be
-    Django's default connection (see ``django_connected_to``)."""
+def _chain(alias: str) -> tuple[set[str], Callable[[], tuple[int, str] | None], Callable[[], Verdict]]:
+    """The audit chain of the store ``alias``: its tables, its head and its verifier, read
+    through Django's default connection (which ``django_connected_to`` points at the copy)."""
+    if alias == DEFAULT_DB_ALIAS:
+        return {AuditEvent._meta.db_table, ChainHead._meta.db_table}, current_head, verify_chain
+    from safevillage.referrals import chain
+    from safevillage.referrals.models import ChainEvent
+    from safevillage.referrals.models import ChainHead as ReferralsHead
+
+    return (
+        {ChainEvent._meta.db_table, ReferralsHead._meta.db_table},
+        lambda: chain.head(using=DEFAULT_DB_ALIAS),
+        lambda: chain.verify(using=DEFAULT_DB_ALIAS),
+    )
+
+
+def inspect_database(
+    connection: BaseDatabaseWrapper, tables: list[str], *, check_chain: bool, alias: str = DEFAULT_DB_ALIAS
+) -> Snapshot:
+    """Row counts of ``tables`` and the chain head of the store ``alias``, read through
+    ``connection``, which must be Django's default connection (see ``django_connected_to``)."""
     existing = set(connection.introspection.table_names())
     counts: dict[str, int] = {}
     with connection.cursor() as cursor:
@@ -201,9 +225,10 @@ def inspect_database(connection: BaseDatabaseWrapper, tables: list[str], *, chec
                 cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(name)}")  # noqa: S608  # nosec B608
                 counts[name] = int(cursor.fetchone()[0])
     missing = [name for name in tables if name not in existing]
-    has_log = {AuditEvent._meta.db_table, ChainHead._meta.db_table} <= existing
-    head = current_head() if has_log else None
-    return Snapshot(counts, missing, head, verify_chain() if check_chain and has_log else None)
+    chain_tables, head_of, verify = _chain(alias)
+    has_log = chain_tables <= existing
+    head = head_of() if has_log else None
+    return Snapshot(counts, missing, head, verify() if check_chain and has_log else None)
 
 
 def database_digest(db: dict[str, Any]) -> str:
@@ -239,9 +264,10 @@ def manifest_path(backup: Path) -> Path:
     return backup.with_name(backup.name + MANIFEST_SUFFIX)
 
 
-def default_backup_path(engine: str, now: datetime.datetime | None = None) -> Path:
+def default_backup_path(engine: str, now: datetime.datetime | None = None, alias: str = DEFAULT_DB_ALIAS) -> Path:
     stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y%m%dT%H%M%SZ")
-    return Path(settings.PROJECT_DIR) / "var" / "backups" / f"safevillage-{engine}-{stamp}{_EXTENSIONS[engine]}"
+    store = "safevillage" if alias == DEFAULT_DB_ALIAS else f"safevillage-{alias}"
+    return Path(settings.PROJECT_DIR) / "var" / "backups" / f"{store}-{engine}-{stamp}{_EXTENSIONS[engine]}"
 
 
 def file_sha256(path: Path) -> str:
@@ -307,8 +333,9 @@ def refuse_other_checksum(actual: str, manifest: Manifest) -> None:
 # --- Backup --------------------------------------------------------------------------------
 
 
-def create_backup(db: dict[str, Any], output: Path) -> tuple[Path, Manifest]:
-    """Back up ``db`` to ``output`` (a file that must not exist yet) and write its manifest."""
+def create_backup(db: dict[str, Any], output: Path, alias: str = DEFAULT_DB_ALIAS) -> tuple[Path, Manifest]:
+    """Back up ``db``, the database of the store ``alias``, to ``output`` (a file that must
+    not exist yet) and write its manifest."""
     engine = engine_of(db)
     output = output.resolve()
     final_manifest = manifest_path(output)
@@ -323,9 +350,9 @@ def create_backup(db: dict[str, Any], output: Path) -> tuple[Path, Manifest]:
         temps.append(temp_manifest)
         try:
             if engine == "sqlite":
-                snapshot, tool = _backup_sqlite(db, temp)
+                snapshot, tool = _backup_sqlite(db, temp, alias)
             else:
-                snapshot, tool = _backup_postgresql(db, temp)
+                snapshot, tool = _backup_postgresql(db, temp, alias)
         except (sqlite3.Error, DatabaseError) as exc:
             raise BackupError(f"the database could not be read: {exc}") from exc
         fsync_path(temp)
@@ -339,6 +366,7 @@ def create_backup(db: dict[str, Any], output: Path) -> tuple[Path, Manifest]:
             audit_head=snapshot.audit_head,
             tables_missing=snapshot.tables_missing,
             tool=tool,
+            database=alias,
         )
         temp_manifest.write_text(json.dumps(manifest.as_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
         fsync_path(temp_manifest)
@@ -357,7 +385,7 @@ def create_backup(db: dict[str, Any], output: Path) -> tuple[Path, Manifest]:
     return output, manifest
 
 
-def _backup_sqlite(db: dict[str, Any], temp: Path) -> tuple[Snapshot, str]:
+def _backup_sqlite(db: dict[str, Any], temp: Path, alias: str) -> tuple[Snapshot, str]:
     source_path = Path(str(db["NAME"]))
     if not source_path.is_file():
         # sqlite3.connect would quietly create an empty database and back that up.
@@ -377,7 +405,7 @@ def _backup_sqlite(db: dict[str, Any], temp: Path) -> tuple[Snapshot, str]:
         source.close()
     # Counts and head are read from the copy itself: they describe exactly what was saved.
     with django_connected_to({"ENGINE": db["ENGINE"], "NAME": str(temp)}) as connection:
-        snapshot = inspect_database(connection, model_tables(), check_chain=False)
+        snapshot = inspect_database(connection, model_tables(alias), check_chain=False, alias=alias)
     return snapshot, f"sqlite3 backup API (SQLite {sqlite3.sqlite_version})"
 
 
@@ -409,7 +437,7 @@ def run_tool(command: list[str], env: dict[str, str]) -> str:
     return result.stdout
 
 
-def _backup_postgresql(db: dict[str, Any], temp: Path) -> tuple[Snapshot, str]:
+def _backup_postgresql(db: dict[str, Any], temp: Path, alias: str) -> tuple[Snapshot, str]:
     pg_dump = postgresql_tool("pg_dump")
     env = libpq_environment(db)
     version = run_tool([pg_dump, "--version"], env).strip()
@@ -419,7 +447,7 @@ def _backup_postgresql(db: dict[str, Any], temp: Path) -> tuple[Snapshot, str]:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot_id = cursor.fetchone()[0]
-        snapshot = inspect_database(connection, model_tables(), check_chain=False)
+        snapshot = inspect_database(connection, model_tables(alias), check_chain=False, alias=alias)
         run_tool(
             [
                 pg_dump,

@@ -193,13 +193,20 @@ def _named(items: list[str]) -> str:
     return shown if more <= 0 else _("%(names)s and %(more)d more") % {"names": shown, "more": more}
 
 
-def restore_backup(backup: Path, db: dict[str, Any]) -> RestoreReport:
+def restore_backup(backup: Path, db: dict[str, Any], alias: str = DEFAULT_DB_ALIAS) -> RestoreReport:
     """Prove the backup, swap it in for the database ``db`` and report on what is live.
 
     Raises ``RestoreRefused`` (or ``BackupError`` for a backup that cannot even be read) with
     the live database untouched. The server must be stopped: on SQLite the swap waits for its
     lock, and on PostgreSQL it is refused while anyone is connected."""
     manifest = read_manifest(backup)
+    if manifest.database != alias:
+        # A backup of the referrals restored over the police database, or the reverse, would
+        # replace one store with the other.
+        raise BackupError(
+            _("this is a backup of the %(backup)s database; the target is the %(target)s database")
+            % {"backup": manifest.database, "target": alias}
+        )
     engine = engine_of(db)
     if manifest.engine != engine:
         raise BackupError(
@@ -213,7 +220,7 @@ def restore_backup(backup: Path, db: dict[str, Any]) -> RestoreReport:
 
 def verify_live(db: dict[str, Any], manifest: Manifest, **extra: Any) -> RestoreReport:
     with django_connected_to(db) as connection:
-        found = inspect_database(connection, sorted(manifest.tables), check_chain=True)
+        found = inspect_database(connection, sorted(manifest.tables), check_chain=True, alias=manifest.database)
     return RestoreReport(manifest, found, **extra)
 
 
@@ -230,7 +237,7 @@ def prove_candidate(connection: BaseDatabaseWrapper, manifest: Manifest) -> Rest
             _("the backup is not a SafeVillage database: it has no %(table)s table") % {"table": MIGRATIONS_TABLE}
         )
     _refuse_other_schema(connection)
-    expected = model_tables()
+    expected = model_tables(manifest.database)
     missing = sorted(set(expected) - tables)
     if missing:
         raise RestoreRefused(
@@ -242,7 +249,7 @@ def prove_candidate(connection: BaseDatabaseWrapper, manifest: Manifest) -> Rest
             _("the manifest records no row count for %(tables)s, so it cannot vouch for the backup")
             % {"tables": _named(unrecorded)}
         )
-    found = inspect_database(connection, sorted(manifest.tables), check_chain=True)
+    found = inspect_database(connection, sorted(manifest.tables), check_chain=True, alias=manifest.database)
     report = RestoreReport(manifest, found)
     if not report.ok:
         raise RestoreRefused(_("the backup does not match its manifest (see the report above)"), report)

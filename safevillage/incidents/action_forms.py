@@ -16,7 +16,12 @@ from safevillage.core.date_input import DateInputField
 from safevillage.core.text import CheckedTextForm
 from safevillage.incidents import actions
 from safevillage.incidents.actions import MAX_ARRESTS, MAX_REASON
-from safevillage.incidents.closing import PLAIN_EXCEPTIONAL_REASONS, outcomes_for, records_casualties
+from safevillage.incidents.closing import (
+    PLAIN_EXCEPTIONAL_REASONS,
+    outcomes_for,
+    records_casualties,
+    refers_to_rapid_response,
+)
 from safevillage.incidents.intake import MAX_DESCRIPTION, clean_casualties
 from safevillage.incidents.models import MAX_CASUALTIES, Clearance, Incident, Outcome
 from safevillage.incidents.workflow import ENTER_HISTORY, INVESTIGATE, assignable_officers
@@ -150,9 +155,12 @@ class CloseForm(ActionForm):
         offered = [r for r in self.result_labels if RESULTS[r][0] in allowed]
         if not can(self.user, INVESTIGATE, self.incident.place_code):
             offered = [r for r in offered if r == Outcome.MEDIATED]
+        labels = dict(self.result_labels)
+        if refers_to_rapid_response(self.incident.category) and Outcome.REFERRED.value in labels:
+            labels[Outcome.REFERRED.value] = _("Referred to the Rapid Response Team instead of an arrest")
         result = cast(forms.ChoiceField, self.fields["result"])
-        result.choices = [(r, self.result_labels[r]) for r in self.result_labels]
-        result.widget.choices = [(r, self.result_labels[r]) for r in offered]
+        result.choices = [(r, labels[r]) for r in labels]
+        result.widget.choices = [(r, labels[r]) for r in offered]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

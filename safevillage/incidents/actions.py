@@ -32,7 +32,7 @@ from safevillage.accounts.scoping import can
 from safevillage.audit.log import record_event, record_standalone
 from safevillage.core.periods import Period, local_date, local_day_start
 from safevillage.incidents import receipts
-from safevillage.incidents.closing import OUTCOMES_BY_KIND
+from safevillage.incidents.closing import OUTCOMES_BY_KIND, refers_to_rapid_response
 from safevillage.incidents.intake import MAX_DESCRIPTION, IntakeData, clean_casualties, clean_text, submission_hash
 from safevillage.incidents.models import (
     AppliedAction,
@@ -510,8 +510,23 @@ def close(
     if referred_to and outcome != Outcome.REFERRED:
         raise InvalidInput(_("Name a service only for a record passed to a service."), "referred_to")
     # A crime's referral may name the service in its note, as it always could; any other
-    # kind names it in referred_to, as its form asks.
-    if outcome == Outcome.REFERRED and not referred_to and (kind != ClosureKind.CRIME or not (note or "").strip()):
+    # kind names it in referred_to, as its form asks. A referral to the Rapid Response Team
+    # (drug use, sex work) names nothing: the register keeps only "referred".
+    rapid_response = outcome == Outcome.REFERRED and refers_to_rapid_response(locked.category)
+    if rapid_response and (referred_to or (note or "").strip()):
+        raise InvalidInput(
+            _(
+                "A referral to the Rapid Response Team names no service and has no details: "
+                "the record says only “referred”."
+            ),
+            "note",
+        )
+    if (
+        outcome == Outcome.REFERRED
+        and not rapid_response
+        and not referred_to
+        and (kind != ClosureKind.CRIME or not (note or "").strip())
+    ):
         raise InvalidInput(
             _("Say to which service the case was referred."), "note" if kind == ClosureKind.CRIME else "referred_to"
         )

@@ -35,6 +35,17 @@ OUTCOMES_BY_KIND: dict[str, tuple[str, ...]] = {
 }
 
 
+# Drug use or possession, and sex work: under the Police Community Partnership Initiative
+# (``004_…``) the person can be referred to the Rapid Response Team instead of being
+# arrested. The record then says only "referred": the service, and what it did, are kept in
+# the referrals' own database (``safevillage/referrals``), never in the register.
+RAPID_RESPONSE_CATEGORIES = frozenset({"drug_use", "sexual_exploitation"})
+
+
+def refers_to_rapid_response(category: Category) -> bool:
+    return category.code in RAPID_RESPONSE_CATEGORIES
+
+
 def outcomes_for(category: Category) -> tuple[str, ...]:
     """The outcomes a record of ``category`` may be closed with, mediation only where allowed."""
     outcomes = OUTCOMES_BY_KIND.get(category.closure_kind, OUTCOMES_BY_KIND[ClosureKind.COMPLAINT])
@@ -67,6 +78,8 @@ def closure_words(incident: Incident) -> str:
     if incident.outcome == Outcome.SOLVED and incident.clearance == Clearance.EXCEPTIONAL:
         reason = PLAIN_EXCEPTIONAL_REASONS.get(incident.exceptional_reason, "")
         return _("Solved by exceptional means: %(reason)s") % {"reason": reason} if reason else ""
+    if incident.outcome == Outcome.REFERRED and refers_to_rapid_response(incident.category):
+        return _("Referred")
     if incident.outcome == Outcome.REFERRED and incident.referred_to:
         return _("Passed to %(service)s") % {"service": incident.referred_to}
     return str(incident.get_outcome_display())

@@ -21,9 +21,13 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # A clean environment: the test process has SECRET_KEY and friends set by settings_test.
-    base = {"PATH": os.environ.get("PATH", "")}
+    # A production server has the referrals' key (and on PostgreSQL their own role): without
+    # them the deployment check refuses or warns (tests/referrals/test_checks.py).
+    base = {"PATH": os.environ.get("PATH", ""), "REFERRALS_CLIENT_KEY": get_random_string(48)}
     if "DATABASE_URL" in os.environ:
         base["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        if os.environ["DATABASE_URL"].startswith("postgres"):
+            base["REFERRALS_DATABASE_URL"] = "postgres://safevillage_referrals@127.0.0.1:5432/safevillage_referrals"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,

@@ -13,7 +13,7 @@ from safevillage.audit.models import AuditEvent
 from safevillage.incidents.models import Incident
 
 # The demo records are committed chunk by chunk, outside any transaction.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "referrals"])
 
 
 def prepare(*args: str) -> list[str]:
@@ -40,8 +40,10 @@ def test_make_run_says_what_it_loaded_once_and_again_in_khmer(settings, tmp_path
     assert lines[3].startswith(f"Demo accounts: {accounts} ({accounts} created, 0 already there")
     assert "each of the 13 communes of 1403 Kampong Trabaek / កំពង់ត្របែក" in lines[3]
     assert lines[4].split() == ["username", "role", "(English)", "role", "(Khmer)", "place"]
-    assert lines[-1].startswith("200 synthetic records")
-    assert len(lines) == 4 + 2 + accounts + 1  # four summaries, the table's head and rows, the records
+    assert lines[-2].startswith("200 synthetic records")
+    assert lines[-1] == "Referrals: one Rapid Response Team and two service providers loaded."
+    # four summaries, the table's head and rows, the records, the referrals
+    assert len(lines) == 4 + 2 + accounts + 2
     events = AuditEvent.objects.count()
 
     again = prepare("--language", "km", "--serving-at", "http://127.0.0.1:8000/")
@@ -50,6 +52,7 @@ def test_make_run_says_what_it_loaded_once_and_again_in_khmer(settings, tmp_path
     assert "បន្ទាត់ 71 នៃបញ្ជីត្រូវបានបដិសេធ" in again[1]
     assert again[2].startswith("បានផ្ទុកគោលនយោបាយ៖ បានបង្កើត 0,")
     assert again[3].startswith(f"គណនីសាកល្បង៖ {accounts} (បានបង្កើត 0,")
-    assert again[-3] == "កំណត់ត្រាសាកល្បង៖ បញ្ជីមានកំណត់ត្រា 200 រួចហើយ មិនបានបន្ថែមទេ។"
+    assert again[-3] == "ការបញ្ជូន៖ ក្រុម និងអ្នកផ្ដល់សេវាសាកល្បង បានផ្ទុករួចហើយ។"
+    assert again[-4] == "កំណត់ត្រាសាកល្បង៖ បញ្ជីមានកំណត់ត្រា 200 រួចហើយ មិនបានបន្ថែមទេ។"
     assert again[-1] == "SafeVillage កំពុងចាប់ផ្ដើមនៅ http://127.0.0.1:8000/  (Ctrl-C ដើម្បីបញ្ឈប់)"
     assert (AuditEvent.objects.count(), Incident.objects.count()) == (events, 200)

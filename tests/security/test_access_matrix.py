@@ -45,7 +45,8 @@ from safevillage.places.models import Place
 from tests.factories import closed, make_complaint, make_incident
 from tests.security.schema import operations
 
-pytestmark = pytest.mark.django_db
+# The referral operations create their referral in the referrals' own database.
+pytestmark = pytest.mark.django_db(databases=["default", "referrals"])
 
 TARGETS = {"own": "14030501", "commune": "14030601", "district": "14040101", "province": "08010101"}
 
@@ -336,6 +337,19 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "auditor": (200, 404, 404, 404),
     },
     **PEOPLE_EXPECTED,
+    # Referrals (safevillage/referrals): none of these callers is on a Rapid Response Team or
+    # a provider's staff, so none reads or answers a referral anywhere (the service provider
+    # role alone is not enough); the register's roles never do (tests/referrals/test_access.py).
+    **{
+        operation: {principal: everywhere(401 if principal == "anonymous" else 404) for principal in PRINCIPALS}
+        for operation in (
+            "GET /api/v1/referrals/",
+            "GET /api/v1/referrals/{id}/",
+            "POST /api/v1/referrals/{id}/accept/",
+            "POST /api/v1/referrals/{id}/decline/",
+            "POST /api/v1/referrals/{id}/service/",
+        )
+    },
     # Safety classification: scoped like the reports.
     "GET /api/v1/safety/{place_code}/{period}/": {
         "anonymous": everywhere(401),
@@ -556,6 +570,50 @@ def people_action(segment: str, **body: Any) -> Callable[[World, APIClient, str]
     return call
 
 
+def referral_at(village: str) -> int:
+    """A referral sent by a team of the village's district to a provider covering it."""
+    from safevillage.referrals.models import Provider, ProviderArea, Referral, Team
+
+    team, _new = Team.objects.get_or_create(place_code=village[:4], defaults={"name": f"RRT {village[:4]}"})
+    provider, _new = Provider.objects.get_or_create(name=f"Health centre {village[:4]}")
+    ProviderArea.objects.get_or_create(provider=provider, place_code=village[:4])
+    referral = Referral.objects.create(
+        client_code="AAAA-BBBB-CCCC",
+        key_population="drug_use",
+        team=team,
+        provider=provider,
+        service="hiv_testing",
+        place_code=village,
+        consent=True,
+        created_by=world_officer_id(village),
+    )
+    return referral.pk
+
+
+def world_officer_id(village: str) -> int:
+    return User.objects.get(username=f"officer-{village[:6]}").pk
+
+
+def referrals_call(method: str, segment: str = "", **body: Any) -> Callable[[World, APIClient, str], Outcome]:
+    def call(world: World, client: APIClient, village: str) -> Outcome:
+        pk = referral_at(village)
+        path = f"/api/v1/referrals/{pk}/{segment}" if segment or method == "get-one" else "/api/v1/referrals/"
+        if method == "post":
+            return int(client.post(path, body, format="json").status_code)
+        return int(client.get(path).status_code)
+
+    return call
+
+
+REFERRAL_CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
+    "GET /api/v1/referrals/": referrals_call("get"),
+    "GET /api/v1/referrals/{id}/": referrals_call("get-one"),
+    "POST /api/v1/referrals/{id}/accept/": referrals_call("post", "accept/"),
+    "POST /api/v1/referrals/{id}/decline/": referrals_call("post", "decline/", reason="full"),
+    "POST /api/v1/referrals/{id}/service/": referrals_call("post", "service/", note="Tested"),
+}
+
+
 PEOPLE_CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "GET /api/v1/people/": people_list,
     "GET /api/v1/people/{id}/": people_detail,
@@ -592,6 +650,7 @@ CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "POST /api/v1/public/complaints/status/": complaint_status,
     "GET /api/v1/reports/{place_code}/{period}/": report,
     **PEOPLE_CALLS,
+    **REFERRAL_CALLS,
     "GET /api/v1/safety/{place_code}/{period}/": safety,
     "GET /api/v1/pilots/": pilots_list,
     "GET /api/v1/pilots/{id}/": pilots_detail,

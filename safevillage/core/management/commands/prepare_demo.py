@@ -27,11 +27,14 @@ class Command(LanguageCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0, stdout=self.stdout)
+        # The referrals' own database (referrals/router.py) is migrated on its own.
+        call_command("migrate", database="referrals", interactive=False, verbosity=0, stdout=self.stdout)
         for name, extra in (
             ("load_gazetteer", {}),
             ("load_policy", {}),
             ("load_demo", {}),
             ("load_demo_records", {"incidents": options["incidents"]}),
+            ("load_demo_referrals", {}),
         ):
             call_command(name, language=options["language"], stdout=self.stdout, stderr=self.stderr, **extra)
         if options["serving_at"]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,12 @@ class Command(BaseCommand):
             help="the database to restore into, as a DATABASE_URL; default the configured database",
         )
         parser.add_argument(
+            "--database",
+            choices=list(settings.DATABASES),
+            default=DEFAULT_DB_ALIAS,
+            help="which store: default (the register) or referrals; the backup must be of that store",
+        )
+        parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             default="en",
@@ -50,7 +56,7 @@ class Command(BaseCommand):
             self._restore(options)
 
     def _restore(self, options: dict[str, Any]) -> None:
-        db = database_settings(options["database_url"])
+        db = database_settings(options["database_url"], options["database"])
         where = db.get("NAME")
         if not options["yes"]:
             if not sys.stdin.isatty():
@@ -65,7 +71,7 @@ class Command(BaseCommand):
             # No connection of this process may hold the database while it is replaced.
             connections.close_all()
         try:
-            report = restore_backup(options["path"], db)
+            report = restore_backup(options["path"], db, options["database"])
         except BackupError as exc:
             if isinstance(exc, RestoreRefused) and exc.report is not None:
                 for line in exc.report.lines():

@@ -1,0 +1,78 @@
+"""The police database holds no referral: after referrals were sent, answered, served and
+read, and an incident closed as "referred", neither the police database's file (SQLite,
+its write-ahead log included) nor any of its rows (PostgreSQL) contains the client's code,
+the service, the provider, the team or any note; the referrals database does (the control
+that the search would find them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+from safevillage.accounts.models import User
+from safevillage.referrals import actions
+from safevillage.referrals.models import Referral
+from tests.referrals.personas import BOTH
+
+SECRETS = [
+    "Prefers afternoons, phone via outreach worker",  # the team's note
+    "Viral load test ordered; started methadone at 20 mg",  # the provider's note
+    "Kampong Trabaek health centre",  # the provider
+    "RRT Kampong Trabaek",  # the team
+    "HIV testing and counselling",  # the service, as shown
+    "hiv_testing",  # the service, as stored
+    "drug_injection",  # the key population
+]
+
+
+def database_text(alias: str) -> bytes:
+    """Everything the database ``alias`` holds, as bytes to search."""
+    connection = connections[alias]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(FULL)")
+        path = Path(connection.settings_dict["NAME"])
+        parts = [path, path.with_name(path.name + "-wal")]
+        return b"".join(p.read_bytes() for p in parts if p.exists())
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM {quoted} t")  # noqa: S608  # nosec B608
+            chunks.append(cursor.fetchone()[0].encode())
+    return b"\n".join(chunks)
+
+
+@pytest.mark.django_db(databases=BOTH, transaction=True)
+def test_the_police_database_holds_no_referral_data(
+    make_referral: Callable[..., Referral],
+    malis: User,
+    sreyleak: User,
+    sokha: User,
+    make_incident: Callable[..., object],
+) -> None:
+    from django.test import Client
+
+    from safevillage.incidents import actions as register
+
+    record = make_incident(sokha, category="drug_use")
+    record = register.acknowledge(record, by=sokha, version=record.version)
+    register.close(record, by=sokha, version=record.version, outcome="referred")
+    referral = make_referral(incident_reference=record.reference)
+    actions.accept(by=malis, referral=referral)
+    actions.record_service(by=malis, referral=referral, note=SECRETS[1])
+    client = Client()
+    for user in (malis, sreyleak):
+        client.force_login(user)
+        assert client.get(f"/referrals/{referral.pk}/").status_code == 200
+        assert client.get("/api/v1/referrals/").status_code == 200
+    police = database_text("default")
+    assert police, "the police database was read"
+    for secret in [referral.client_code, *SECRETS]:
+        assert secret.encode() not in police, f"{secret!r} is in the police database"
+    kept_apart = database_text("referrals")
+    for secret in [referral.client_code, *SECRETS[:4], *SECRETS[5:]]:  # the label is not stored
+        assert secret.encode() in kept_apart, f"{secret!r} should be in the referrals database"
