@@ -23,6 +23,20 @@ from safevillage.places.models import Level, Place, PopulationSource, UnitType
 # The referral personas (teams, providers and their accounts), for tests/referrals and the browser tests.
 pytest_plugins = ["tests.referrals.personas"]
 
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """A test that reads the database may read both: a provincial or national quarterly report
+    counts the referrals (suppressed) in their own database."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not {"db", "transactional_db"} & set(item.fixturenames):
+            continue
+        kwargs = dict(marker.kwargs) if marker else {}
+        if "databases" not in kwargs:
+            args = marker.args if marker else ()
+            item.add_marker(pytest.mark.django_db(*args, databases="__all__", **kwargs))
+
+
 # (code, unit type, Khmer, Latin, population, year, source)
 GAZETTEER: list[tuple[str, str, str, str, int | None, int | None, str]] = [
     ("08", UnitType.KHAET, "កណ្តាល", "Kandal", 1201581, 2019, PopulationSource.CENSUS),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from safevillage.core.disclosure import Published, suppress
-from safevillage.core.periods import Period, local_day_start
+from safevillage.core.periods import Period, PeriodKind, local_day_start
 from safevillage.places.codes import under
 from safevillage.places.models import Place
 from safevillage.referrals.models import KeyPopulation, Referral, Service
@@ -67,3 +67,28 @@ def referral_table(
         counts[(r[:width] if rows == "place" else r, c[:width] if columns == "place" else c)] += row["n"]
     cells = [[counts[(r, c)] for c, _label in column_keys] for r, _label in row_keys]
     return ReferralTable(rows=row_keys, columns=column_keys, published=suppress(cells))
+
+
+def report_figures(place_code: str, period: Period) -> tuple[list[tuple[str, str]], Published] | None:
+    """The referral figures a periodic report of ``place_code`` publishes, by service: None
+    where a report publishes none.
+
+    Every report's figures are cells of one suppressed table, the provinces by the services
+    of a quarter: a province shows its row, the country the table's totals. Suppressed one
+    report at a time, a district's total minus its published communes would give away the
+    commune left hidden, and a quarter minus its published months the month; with one table
+    and one kind of period there is no such difference to take. Districts, communes and
+    villages, and months, semesters and years, therefore publish no referral figure."""
+    if period.kind != PeriodKind.QUARTER or len(place_code) not in (0, 2):
+        return None
+    table = referral_table("", period, rows="place", columns="service")
+    published = table.published
+    if place_code:
+        index = next((i for i, (code, _label) in enumerate(table.rows) if code == place_code), None)
+        if index is None:
+            return None
+        cells, total = published.cells[index], published.row_totals[index]
+    else:
+        cells, total = published.column_totals, published.total
+    column = Published(cells=[[value] for value in cells], row_totals=list(cells), column_totals=[total], total=total)
+    return table.columns, column

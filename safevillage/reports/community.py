@@ -14,20 +14,10 @@ approved with) and read live for a draft.
 A module whose counts are about people who could be found from a small number (the HIV
 referrals, stored apart) gives a table already suppressed by ``core.disclosure.suppress``;
 ``published_rows`` takes its total and row totals, hidden cells stay ``None`` and are marked
-``suppressed``, printed "hidden", never a number. Adding such a module is one provider
-function and one entry in ``PROVIDERS`` (no link: its pages are closed to the register's
-roles)::
-
-    def _referral_rows(area: Area) -> list[Figure]:
-        from safevillage.referrals.aggregates import referral_table
-        from safevillage.referrals.models import Service
-
-        table = referral_table(area.code, area.period)  # by service x key population, suppressed
-        names = {value: bilingual(label) for value, label in Service.choices}
-        keys = [key for key, _label in table.rows]
-        return published_rows("referrals", table.published, keys, names, REFERRALS)
-
-    Provider("referrals", REFERRALS, _referral_rows)
+``suppressed``, printed "hidden", never a number. The referrals' figures are published for
+provinces and the country, per quarter, all cut from one table (``referrals.aggregates.
+report_figures`` says why); their rows have no link: the referral pages are closed to the
+register's roles.
 """
 
 from __future__ import annotations
@@ -125,8 +115,7 @@ def published_rows(
     (``None``: hidden), as rows marked ``suppressed`` where hidden: a module whose counts
     could point at people gives its table, never its raw counts. Taken from one suppressed
     table, the figures shown keep its secondary suppression: subtracting the published row
-    totals from the total never gives a hidden count from 1 to 10. (Each report's table is
-    suppressed on its own: a district's and its communes' are not suppressed together.)"""
+    totals from the total never gives a hidden count from 1 to 10."""
     figures = [Figure(f"{prefix}.total", total, Kind.COUNT, published.total, suppressed=published.total is None)]
     for key, value in zip(row_keys, published.row_totals, strict=True):
         figures.append(Figure(f"{prefix}.{key}", names[key], Kind.COUNT, value, suppressed=value is None))
@@ -309,8 +298,25 @@ def _post_rows(area: Area) -> list[Figure]:
     ]
 
 
-# The referrals' group (a provider added with the referrals module: see the docstring above).
+# --- referrals ------------------------------------------------------------------------------
 REFERRALS: Names = ("Referrals to health and social services", "ការបញ្ជូនទៅសេវាសុខភាព និងសង្គម")
+REFERRALS_ELSEWHERE: Names = (
+    "Referrals: published for provinces and the country, per quarter",
+    "ការបញ្ជូន៖ ផ្សព្វផ្សាយសម្រាប់ខេត្ត និងថ្នាក់ជាតិ ប្រចាំត្រីមាស",
+)
+
+
+def _referral_rows(area: Area) -> list[Figure]:
+    from safevillage.referrals.aggregates import report_figures
+    from safevillage.referrals.models import Service
+
+    found = report_figures(area.code, area.period)
+    if found is None:
+        return [Figure("referrals.total", REFERRALS_ELSEWHERE, Kind.COUNT, None, suppressed=True)]
+    services, published = found
+    names = {str(value): bilingual(label) for value, label in Service.choices}
+    return published_rows("referrals", published, [key for key, _label in services], names, REFERRALS)
+
 
 # The groups of the section, in the order shown. A module's rows come from its one provider.
 PROVIDERS: list[Provider] = [
@@ -323,6 +329,7 @@ PROVIDERS: list[Provider] = [
     ),
     Provider("training", ("Police training", "ការបណ្តុះបណ្តាលនគរបាល"), _training_rows, "training.view"),
     Provider("posts", ("The police post", "ប៉ុស្តិ៍នគរបាល"), _post_rows, "posts.view"),
+    Provider("referrals", REFERRALS, _referral_rows),
 ]
 
 
