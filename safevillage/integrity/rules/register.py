@@ -17,6 +17,7 @@ from django.db.models.functions import Cast
 from safevillage.audit.models import AuditEvent
 from safevillage.incidents.models import Channel, Incident, InvolvedPerson, Outcome, PersonRole, SeizedItem, Status
 from safevillage.integrity.rules.base import Finding, Scope, above_norm, counts_by, ids_by_commune
+from safevillage.places.codes import under
 from safevillage.policy.models import Category
 
 # --- offences moved from a serious category to a lesser one --------------------------------
@@ -176,21 +177,29 @@ def arrests_nowhere(scope: Scope) -> list[Finding]:
 
 
 def _concentration(
-    rule: str, scope: Scope, base: models.QuerySet[Incident], hits: models.QuerySet[Incident], min_count: int,
-    query: dict[str, str], extra: dict[str, Any] | None = None,
+    rule: str,
+    scope: Scope,
+    base: models.QuerySet[Incident],
+    hits: models.QuerySet[Incident],
+    min_count: int,
+    query: dict[str, str],
+    extra: dict[str, Any] | None = None,
 ) -> list[Finding]:
     """Places, and officers within them, where ``hits`` are a far larger share of ``base``
-    than across the whole scope (``base.above_norm``)."""
+    than everywhere else (``base.above_norm``). ``base`` and ``hits`` cover the whole country
+    whatever the scope: the norm of a province alone, or of a commune, would be the place
+    itself. Each place is compared with all the others (its own records left out)."""
     totals, found = counts_by(base), counts_by(hits)
     all_n, all_k = sum(totals.values()), sum(found.values())
-    if not all_n or not all_k:
-        return []
-    norm = all_k / all_n
     officer_n, officer_k = counts_by(base, "created_by"), counts_by(hits, "created_by")
-    ids = ids_by_commune(hits)
+    ids = ids_by_commune(hits.filter(under("place_code", scope.prefix)))
     findings = []
     for (code,), k in sorted(found.items()):
+        if not code.startswith(scope.prefix[:6]):
+            continue
         n = totals.get((code,), 0)
+        others_n = all_n - n
+        norm = (all_k - k) / others_n if others_n else 0.0
         officers = [
             {"officer": officer, "count": count, "of": officer_n.get((c, officer), 0)}
             for (c, officer), count in sorted(officer_k.items(), key=lambda item: -item[1])
@@ -206,7 +215,7 @@ def _concentration(
                         "count": k,
                         "of": n,
                         "share": round(k / n, 4) if n else None,
-                        "norm": round(norm, 4),
+                        "norm_elsewhere": round(norm, 4),
                         "officers": officers[:20],
                         "concentrated_officers": [o["officer"] for o in concentrated],
                         **(extra or {}),
@@ -225,7 +234,7 @@ MIN_QUICK_UNFOUNDED = 3
 
 def quick_unfounded(scope: Scope) -> list[Finding]:
     """Crimes closed "unfounded" within 48 hours of the report, against all closed crimes."""
-    closed = scope.records().filter(status=Status.CLOSED, category__is_crime=True)
+    closed = Scope(scope.period).records().filter(status=Status.CLOSED, category__is_crime=True)
     quick = closed.filter(outcome=Outcome.UNFOUNDED, closed_at__lt=F("reported_at") + datetime.timedelta(hours=QUICK_HOURS))
     return _concentration(
         "quick_unfounded", scope, closed, quick, MIN_QUICK_UNFOUNDED, {"outcome": Outcome.UNFOUNDED}, {"hours": QUICK_HOURS}
@@ -238,7 +247,7 @@ MIN_LATE = 3
 
 def late_entry(scope: Scope) -> list[Finding]:
     """Records entered more than 30 days after the offence, against all the period's records."""
-    records = scope.records().exclude(status=Status.WITHDRAWN)
+    records = Scope(scope.period).records().exclude(status=Status.WITHDRAWN)
     late = records.filter(reported_at__gt=F("occurred_at") + datetime.timedelta(days=LATE_DAYS))
     return _concentration("late_entry", scope, records, late, MIN_LATE, {}, {"days": LATE_DAYS})
 
