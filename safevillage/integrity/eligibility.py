@@ -13,4 +13,6 @@ def open_flag_count(place: Place | str, year: int) -> int:
     2026Q1, 2026S1, 2026 all start with the year). Inactive flags count while open: a flag
     the last run no longer finds still needs its review."""
     code = place if isinstance(place, str) else place.code
-    return Flag.objects.filter(under("place_code", code), status=FlagStatus.OPEN, period_id__startswith=str(year)).count()
+    return Flag.objects.filter(
+        under("place_code", code), status=FlagStatus.OPEN, period_id__startswith=str(year)
+    ).count()

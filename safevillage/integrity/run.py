@@ -105,7 +105,11 @@ def run_checks(
             events.append(_event("integrity.flag.raise", flag))
             continue
         grew = count > flag.record_count
-        flag.evidence, flag.record_ids, flag.query = finding.evidence, finding.record_ids[:MAX_RECORD_IDS], finding.query
+        flag.evidence, flag.record_ids, flag.query = (
+            finding.evidence,
+            finding.record_ids[:MAX_RECORD_IDS],
+            finding.query,
+        )
         flag.record_count, flag.last_found_at, flag.active = count, now, True
         if flag.status != FlagStatus.OPEN and grew:
             events.append(_event("integrity.flag.reopen", flag, was=flag.status))

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from safevillage.accounts.roles import Role
 from safevillage.accounts.models import User
+from safevillage.accounts.roles import Role
 from safevillage.integrity.models import Flag
 from safevillage.places.models import Place
 

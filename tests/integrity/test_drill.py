@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -39,5 +38,3 @@ def test_drill_refuses_a_size_out_of_range(policy: None) -> None:
 
     with pytest.raises(CommandError):
         call_command("integrity_drill", "--size", "0", stdout=io.StringIO())
-
-

@@ -41,7 +41,12 @@ def test_a_run_raises_one_flag_per_place_period_and_rule_and_audits_it(policy: N
     again = run_checks(PERIOD, rules=["mediation_not_allowed"])
     flag = Flag.objects.get()
     assert (first.raised, again.raised) == (1, 0)
-    assert (flag.place_code, flag.period_id, flag.rule, flag.status) == ("140305", "2025Q4", "mediation_not_allowed", "open")
+    assert (flag.place_code, flag.period_id, flag.rule, flag.status) == (
+        "140305",
+        "2025Q4",
+        "mediation_not_allowed",
+        "open",
+    )
     assert flag.record_count == 1 and len(flag.record_ids) == 1
     assert AuditEvent.objects.filter(action="integrity.flag.raise", target_id=str(flag.pk)).count() == 1
 
@@ -60,7 +65,9 @@ def test_a_reviewed_flag_reopens_when_more_records_are_found(
     assert result.reopened == 1 and flag.status == FlagStatus.OPEN and flag.record_count == 2
 
 
-def test_a_flag_no_longer_found_is_kept_inactive(policy: None, places: dict[str, Place], make_flag: Callable[..., Flag]) -> None:
+def test_a_flag_no_longer_found_is_kept_inactive(
+    policy: None, places: dict[str, Place], make_flag: Callable[..., Flag]
+) -> None:
     make_flag()
     result = run_checks(PERIOD, rules=["mediation_not_allowed"])
     assert result.cleared == 1

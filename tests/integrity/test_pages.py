@@ -19,9 +19,7 @@ def client_for(user: object) -> Client:
     return client
 
 
-def test_district_officer_lists_the_flags_of_the_district_only(
-    make_flag: Callable[..., Flag], vannak: object
-) -> None:
+def test_district_officer_lists_the_flags_of_the_district_only(make_flag: Callable[..., Flag], vannak: object) -> None:
     mine, theirs = make_flag(), make_flag(code="140401")
     page = client_for(vannak).get("/integrity/?period=2025Q4&status=open")
     assert page.status_code == 200
@@ -49,7 +47,9 @@ def test_flag_page_explains_the_rule_and_reviews_it(make_flag: Callable[..., Fla
     assert 'name="reason"' in html
     refused = client.post(f"/integrity/flags/{flag.pk}/", {"status": "explained", "reason": "", "version": "1"})
     assert refused.status_code == 400
-    done = client.post(f"/integrity/flags/{flag.pk}/", {"status": "explained", "reason": "Typing error", "version": "1"})
+    done = client.post(
+        f"/integrity/flags/{flag.pk}/", {"status": "explained", "reason": "Typing error", "version": "1"}
+    )
     assert done.status_code == 302
     flag.refresh_from_db()
     assert flag.status == FlagStatus.EXPLAINED
@@ -60,7 +60,10 @@ def test_auditor_reads_the_flag_without_a_review_form(make_flag: Callable[..., F
     client = client_for(auditor)
     page = client.get(f"/integrity/flags/{flag.pk}/")
     assert page.status_code == 200 and 'name="reason"' not in page.content.decode()
-    assert client.post(f"/integrity/flags/{flag.pk}/", {"status": "explained", "reason": "x", "version": "1"}).status_code == 403
+    assert (
+        client.post(f"/integrity/flags/{flag.pk}/", {"status": "explained", "reason": "x", "version": "1"}).status_code
+        == 403
+    )
 
 
 def test_flag_page_in_khmer(make_flag: Callable[..., Flag], vannak: object, khmer_default: None) -> None:

@@ -153,7 +153,11 @@ def arrests_nowhere(scope: Scope) -> list[Finding]:
         outcome__in=[Outcome.SOLVED, Outcome.TRANSFERRED]
     )
     unclaimed = records.filter(category__is_crime=True).filter(Exists(seized)).exclude(Exists(suspect))
-    parts = {"solved_by_arrest_no_one_arrested": no_one, "arrested_then_closed": released, "seizure_no_suspect": unclaimed}
+    parts = {
+        "solved_by_arrest_no_one_arrested": no_one,
+        "arrested_then_closed": released,
+        "seizure_no_suspect": unclaimed,
+    }
     counts = {name: counts_by(query) for name, query in parts.items()}
     codes = sorted({code for found in counts.values() for (code,) in found})
     findings = []
@@ -168,7 +172,14 @@ def arrests_nowhere(scope: Scope) -> list[Finding]:
             if n[name]:
                 ids += list(query.filter(place_code__startswith=code).values_list("pk", flat=True)[:100])
         findings.append(
-            Finding("arrests_nowhere", code, n, sorted(set(ids)), sum(n.values()), {"place": code, "period": scope.period.id})
+            Finding(
+                "arrests_nowhere",
+                code,
+                n,
+                sorted(set(ids)),
+                sum(n.values()),
+                {"place": code, "period": scope.period.id},
+            )
         )
     return findings
 
@@ -235,9 +246,17 @@ MIN_QUICK_UNFOUNDED = 3
 def quick_unfounded(scope: Scope) -> list[Finding]:
     """Crimes closed "unfounded" within 48 hours of the report, against all closed crimes."""
     closed = Scope(scope.period).records().filter(status=Status.CLOSED, category__is_crime=True)
-    quick = closed.filter(outcome=Outcome.UNFOUNDED, closed_at__lt=F("reported_at") + datetime.timedelta(hours=QUICK_HOURS))
+    quick = closed.filter(
+        outcome=Outcome.UNFOUNDED, closed_at__lt=F("reported_at") + datetime.timedelta(hours=QUICK_HOURS)
+    )
     return _concentration(
-        "quick_unfounded", scope, closed, quick, MIN_QUICK_UNFOUNDED, {"outcome": Outcome.UNFOUNDED}, {"hours": QUICK_HOURS}
+        "quick_unfounded",
+        scope,
+        closed,
+        quick,
+        MIN_QUICK_UNFOUNDED,
+        {"outcome": Outcome.UNFOUNDED},
+        {"hours": QUICK_HOURS},
     )
 
 

@@ -69,8 +69,11 @@ def edit_after_approval(scope: Scope) -> list[Finding]:
             .first()
         )
         if AuditEvent.objects.filter(
-            target_type=REPORT, target_id=target, action__in=["report.unapprove", "report.return"],
-            seq__gt=last_approve, seq__lt=seq,
+            target_type=REPORT,
+            target_id=target,
+            action__in=["report.unapprove", "report.return"],
+            seq__gt=last_approve,
+            seq__lt=seq,
         ).exists():
             continue
         entry(places[int(target)])["report_edits"].append({"report": int(target), "event": seq})
@@ -107,7 +110,11 @@ def edit_after_approval(scope: Scope) -> list[Finding]:
             found["records"] = found["records"][:50]
             findings.append(
                 Finding(
-                    "edit_after_approval", code, found, sorted(record_ids.get(code, []))[:200], count,
+                    "edit_after_approval",
+                    code,
+                    found,
+                    sorted(record_ids.get(code, []))[:200],
+                    count,
                     {"place": code, "period": scope.period.id} if record_ids.get(code) else {},
                 )
             )

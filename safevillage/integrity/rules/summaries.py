@@ -109,7 +109,10 @@ def solved_impossible(scope: Scope) -> list[Finding]:
         )
     return [
         Finding(
-            "solved_impossible", code, {"categories": found}, record_count=len(found),
+            "solved_impossible",
+            code,
+            {"categories": found},
+            record_count=len(found),
             query={"place": code, "period": scope.period.id, "outcome": "solved"},
         )
         for code, found in sorted(by_place.items())
@@ -123,7 +126,9 @@ def audit_chain_break(scope: Scope) -> list[Finding]:
     verdict = Verification.objects.first()
     if verdict is None or verdict.intact:
         return []
-    event = AuditEvent.objects.filter(seq=verdict.broken_at).values_list("place_code", flat=True).first()
+    event = None
+    if verdict.broken_at is not None:
+        event = AuditEvent.objects.filter(seq=verdict.broken_at).values_list("place_code", flat=True).first()
     code = (event or "")[:6]
     if scope.prefix and not code.startswith(scope.prefix):
         return []
