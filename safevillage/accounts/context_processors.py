@@ -21,6 +21,7 @@ MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("forums:index", _("Forums"), "forums.view"),
     ("disputes:index", _("Disputes"), "disputes.view"),
     ("safety:index", _("Safety classification"), "reports.view"),
+    ("integrity:list", _("Integrity flags"), "integrity.view"),
     ("audit:verify", _("Audit"), "audit.verify"),
     ("jobs:runs", _("Scheduled jobs"), "jobs.view"),
     ("people", _("People"), "users.manage"),
