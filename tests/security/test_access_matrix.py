@@ -319,6 +319,19 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "service_provider": everywhere(404),
         "auditor": (200, 404, 404, 404),
     },
+    # Competition ranking (the officers of the place's commune): scoped like the reports.
+    "GET /api/v1/rankings/{place_code}/{period}/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(404),
+        "national_secretariat": everywhere(200),
+        "provincial_secretariat": (200, 200, 200, 404),
+        "district_officer": (200, 200, 404, 404),
+        "commune_police": (200, 404, 404, 404),
+        "commune_council": (200, 404, 404, 404),
+        "village_chief": everywhere(404),
+        "service_provider": everywhere(404),
+        "auditor": (200, 404, 404, 404),
+    },
 }
 
 
@@ -442,6 +455,10 @@ def safety(world: World, client: APIClient, village: str) -> Outcome:
     return int(client.get(f"/api/v1/safety/{village}/2026Q1/").status_code)
 
 
+def rankings(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/rankings/{village[:6]}/2026Q1/?level=officer").status_code)
+
+
 def policy_list(path: str, present: Callable[[dict[str, Any]], bool]) -> Callable[[World, APIClient, str], Outcome]:
     """A policy list, not scoped by place: listed is the same at every target."""
 
@@ -529,6 +546,7 @@ CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "GET /api/v1/reports/{place_code}/{period}/": report,
     **PEOPLE_CALLS,
     "GET /api/v1/safety/{place_code}/{period}/": safety,
+    "GET /api/v1/rankings/{place_code}/{period}/": rankings,
 }
 
 
