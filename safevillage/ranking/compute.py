@@ -119,11 +119,13 @@ def funnel(rows: list[CommuneFigures], centre: float) -> dict[str, Any]:
     curve = []
     if rows:
         months = rows[0].months
-        least = min(r.population or 0 for r in rows)
-        most = max(r.population or 0 for r in rows)
-        step = max((most - least) / (CURVE_POINTS - 1), 1)
+        # From a quarter of the smallest population (the funnel's mouth) to a little past the
+        # largest, spaced geometrically: the limits change fastest at small populations.
+        least = max((min(r.population or 0 for r in rows)) / 4, 50)
+        most = max(r.population or 0 for r in rows) * 1.05
+        ratio = (most / least) ** (1 / (CURVE_POINTS - 1)) if most > least else 1.0
         for i in range(CURVE_POINTS):
-            population = max(int(least + i * step), 1)
+            population = round(least * ratio**i)
             limits = stats.funnel_limits(centre, _exposure(population, months))
             curve.append(
                 {
@@ -134,8 +136,6 @@ def funnel(rows: list[CommuneFigures], centre: float) -> dict[str, Any]:
                     "high_998": _r(limits.high_998),
                 }
             )
-            if population >= most:
-                break
     return {"centre": _r(centre), "points": points, "curve": curve}
 
 

@@ -134,7 +134,9 @@ def funnel_chart(result: RankingResult) -> dict[str, Any]:
     if not points:
         return {}
     x_max = max(p["population"] for p in points) * 1.05
-    y_max = max(max(p["rate"] for p in points), fun["centre"] * 2, 1e-9) * 1.15
+    # High enough for every commune and for the funnel's neck (its limits at the largest population).
+    neck = fun["curve"][-1]["high_998"] if fun["curve"] else 0
+    y_max = max(max(p["rate"] for p in points), neck, fun["centre"] * 2, 1e-9) * 1.1
 
     def x(population: float) -> float:
         return PAD + (WIDTH - 2 * PAD) * population / x_max

@@ -87,7 +87,8 @@ def rank(indicators: list[Indicator], weights: dict[str, float], level: float, *
             continue
         factor = weights[indicator.name] / total / spread * (-1 if indicator.lower_is_better else 1)
         point += factor * (estimates - centre)
-        drawn += factor * (indicator.draws(rng, stats.DRAWS) - centre)
+        # A known value is the same in every draw: added once, broadcast over the rows.
+        drawn += factor * ((indicator.draws(rng, stats.DRAWS) if indicator.prior else estimates) - centre)
     scores = [round(float(s), 9) for s in point]
     low, high = stats.rank_interval(drawn, level)
     return Ranked(scores, stats.competition_ranks(scores), low, high, scales)
