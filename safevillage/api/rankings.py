@@ -134,8 +134,12 @@ class RankingView(APIView):
         ],
         responses={
             200: RankingSerializer,
-            400: problem_response("The period is not a DHIS2 period, or the level does not fit the area."),
-            404: problem_response("No such area, not in your jurisdiction, or no weights apply to the period."),
+            400: problem_response("The period is not a DHIS2 period identifier."),
+            404: problem_response(
+                "No such area, not in your jurisdiction, no ranking of that level within it (communes are "
+                "ranked within a district, province or the country; officers within a district or a "
+                "commune), or no weights apply to the period."
+            ),
         },
     )
     def get(self, request: Request, place_code: str, period: str) -> Response:
@@ -146,8 +150,11 @@ class RankingView(APIView):
         try:
             target = resolve(request.user, place_code, period, level)
         except BadRequest as error:
-            field = "period" if _bad_period(period) else "level"
-            raise ValidationError({field: [error.message]}) from None
+            if not _bad_period(period):
+                # No ranking of that kind within that area (communes within a commune,
+                # officers of a province): nothing to answer about, as for a missing area.
+                raise NotFound from None
+            raise ValidationError({"period": [error.message]}) from None
         try:
             result = ranking_for(target)
         except NoWeights:

@@ -70,10 +70,11 @@ def test_another_area_is_the_same_404_as_a_missing_one(api, dara, places):
     assert api.get("/api/v1/rankings/140306/2025Q1/?level=officer").status_code == 200
 
 
-def test_bad_requests_are_400(api, national, places):
+def test_a_bad_period_is_a_400_and_a_level_that_does_not_fit_a_404(api, national, places):
     api.force_authenticate(national)
     assert_problem(api.get("/api/v1/rankings/14/2025Q9/"), 400, type="/api/problems/invalid-input/")
-    assert_problem(api.get("/api/v1/rankings/14/2025Q1/?level=officer"), 400, type="/api/problems/invalid-input/")
+    # No ranking of officers of a province: nothing to answer about.
+    assert_problem(api.get("/api/v1/rankings/14/2025Q1/?level=officer"), 404)
 
 
 def test_the_answer_matches_the_schema(wsgi_app, national, sokha, records, token_for):
