@@ -15,10 +15,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from safevillage.audit.log import canonical_json
+from safevillage.audit.log import canonical_json, record_event
 from safevillage.core.periods import Period
 from safevillage.ranking import stats
 from safevillage.ranking.figures import CommuneFigures, commune_figures, officer_figures
@@ -246,7 +246,9 @@ class Outcome:
     created: bool
 
 
-def compute(prefix: str, period: Period, level: str, *, now: datetime.datetime | None = None) -> Outcome:
+def compute(
+    prefix: str, period: Period, level: str, *, now: datetime.datetime | None = None, by: Any = None
+) -> Outcome:
     """The current ranking of ``level`` within ``prefix`` ("" the country) for ``period``,
     recomputed and stored again only if it changed. The caller has checked the reader's
     jurisdiction and that the level fits the area."""
@@ -257,25 +259,57 @@ def compute(prefix: str, period: Period, level: str, *, now: datetime.datetime |
     digest = hashlib.sha256(
         canonical_json({"area": prefix, "period": period.id, "level": level, **content}).encode()
     ).hexdigest()
-    with transaction.atomic():
-        current = (
-            RankingResult.objects.select_for_update()
-            .current()
-            .filter(area_code=prefix, period_id=period.id, level=level, weights=weights)
-            .first()
+    try:
+        with transaction.atomic():
+            outcome = _store(prefix, period, level, weights, content, digest, now)
+            if outcome.created:
+                # One event per changed ranking (derived from audited records, like the
+                # safety decisions): which ranking, under which weights, replacing what.
+                record_event(
+                    "ranking.compute",
+                    actor=by,
+                    target_type="ranking.ranking",
+                    target_id=f"{prefix or 'KH'}/{period.id}/{level}",
+                    target_label=f"{prefix or 'KH'} {period.id} {level}",
+                    new={"weights": weights.version, "rows": len(content["rows"]), "fingerprint": digest},
+                    place_code=prefix or None,
+                )
+            return outcome
+    except IntegrityError:
+        # Two readers computed the same new ranking at once: the other one's row is current.
+        current = RankingResult.objects.current().get(
+            area_code=prefix, period_id=period.id, level=level, weights=weights
         )
-        if current is not None and current.fingerprint == digest:
-            return Outcome(current, False)
-        if current is not None:
-            RankingResult.objects.filter(pk=current.pk).update(superseded_at=now)
-        stored = RankingResult.objects.create(
-            area_code=prefix,
-            period_id=period.id,
-            level=level,
-            weights=weights,
-            rows=content["rows"],
-            inputs=content["inputs"],
-            fingerprint=digest,
-            computed_at=now,
-        )
+        return Outcome(current, False)
+
+
+def _store(
+    prefix: str,
+    period: Period,
+    level: str,
+    weights: WeightSet,
+    content: dict[str, Any],
+    digest: str,
+    now: datetime.datetime,
+) -> Outcome:
+    current = (
+        RankingResult.objects.select_for_update()
+        .current()
+        .filter(area_code=prefix, period_id=period.id, level=level, weights=weights)
+        .first()
+    )
+    if current is not None and current.fingerprint == digest:
+        return Outcome(current, False)
+    if current is not None:
+        RankingResult.objects.filter(pk=current.pk).update(superseded_at=now)
+    stored = RankingResult.objects.create(
+        area_code=prefix,
+        period_id=period.id,
+        level=level,
+        weights=weights,
+        rows=content["rows"],
+        inputs=content["inputs"],
+        fingerprint=digest,
+        computed_at=now,
+    )
     return Outcome(stored, True)

@@ -71,6 +71,9 @@ def test_a_ranking_is_stored_once_and_again_only_when_it_changes(prey_veng, make
     first.result.refresh_from_db()
     assert first.result.superseded_at is not None
     assert RankingResult.objects.current().filter(area_code="14").count() == 1
+    from safevillage.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="ranking.compute", target_id="14/2025Q1/commune").count() == 2
 
 
 def test_another_district_is_the_same_404_as_a_missing_one(vannak, prey_veng):
