@@ -114,12 +114,9 @@ def competition_ranks(values: Sequence[float], *, higher_is_better: bool = True)
 
 
 def rank_draws(scores: np.ndarray) -> np.ndarray:
-    """Ranks (1: the highest score) of each column within each row of draws x places."""
-    order = np.argsort(-scores, axis=1, kind="stable")
-    ranks = np.empty_like(order)
-    rows = np.arange(scores.shape[0])[:, None]
-    ranks[rows, order] = np.arange(1, scores.shape[1] + 1)
-    return ranks
+    """Competition ranks (1: the highest score; ties share the best rank, as the point ranks
+    do) of each column within each row of draws x places."""
+    return np.asarray(stats.rankdata(-scores, method="min", axis=1), dtype=np.int64)
 
 
 def rank_interval(scores: np.ndarray, level: float) -> tuple[list[int], list[int]]:
