@@ -87,18 +87,24 @@ def _commune_indicators(rows: list[CommuneFigures]) -> list[Indicator]:
 def funnel(rows: list[CommuneFigures], centre: float) -> dict[str, Any]:
     """Each commune's raw rate against its population with the 95 % and 99.8 % limits around
     the peer group's pooled rate at that population, which side it falls on, and the curves."""
+    exposures = [_exposure(row.population or 0, row.months) for row in rows]
+    at = stats.funnel_limits_at(centre, exposures)
     points = []
-    for row in rows:
-        exposure = _exposure(row.population or 0, row.months)
-        limits = stats.funnel_limits(centre, exposure)
-        rate = row.crimes / exposure
-        if rate > limits.high_998:
+    for i, row in enumerate(rows):
+        rate = row.crimes / exposures[i]
+        low_998, low_95, high_95, high_998 = (
+            float(at.low_998[i]),
+            float(at.low_95[i]),
+            float(at.high_95[i]),
+            float(at.high_998[i]),
+        )
+        if rate > high_998:
             flag = "above_998"
-        elif rate > limits.high_95:
+        elif rate > high_95:
             flag = "above_95"
-        elif rate < limits.low_998:
+        elif rate < low_998:
             flag = "below_998"
-        elif rate < limits.low_95:
+        elif rate < low_95:
             flag = "below_95"
         else:
             flag = ""
@@ -107,12 +113,12 @@ def funnel(rows: list[CommuneFigures], centre: float) -> dict[str, Any]:
                 "code": row.code,
                 "population": row.population,
                 "rate": _r(rate),
-                "expected": _r(centre * exposure),
+                "expected": _r(centre * exposures[i]),
                 "observed": row.crimes,
-                "low_998": _r(limits.low_998),
-                "low_95": _r(limits.low_95),
-                "high_95": _r(limits.high_95),
-                "high_998": _r(limits.high_998),
+                "low_998": _r(low_998),
+                "low_95": _r(low_95),
+                "high_95": _r(high_95),
+                "high_998": _r(high_998),
                 "flag": flag,
             }
         )
@@ -124,18 +130,18 @@ def funnel(rows: list[CommuneFigures], centre: float) -> dict[str, Any]:
         least = max((min(r.population or 0 for r in rows)) / 4, 50)
         most = max(r.population or 0 for r in rows) * 1.05
         ratio = (most / least) ** (1 / (CURVE_POINTS - 1)) if most > least else 1.0
-        for i in range(CURVE_POINTS):
-            population = round(least * ratio**i)
-            limits = stats.funnel_limits(centre, _exposure(population, months))
-            curve.append(
-                {
-                    "population": population,
-                    "low_998": _r(limits.low_998),
-                    "low_95": _r(limits.low_95),
-                    "high_95": _r(limits.high_95),
-                    "high_998": _r(limits.high_998),
-                }
-            )
+        populations = [round(least * ratio**i) for i in range(CURVE_POINTS)]
+        line = stats.funnel_limits_at(centre, [_exposure(n, months) for n in populations])
+        curve = [
+            {
+                "population": n,
+                "low_998": _r(float(line.low_998[i])),
+                "low_95": _r(float(line.low_95[i])),
+                "high_95": _r(float(line.high_95[i])),
+                "high_998": _r(float(line.high_998[i])),
+            }
+            for i, n in enumerate(populations)
+        ]
     return {"centre": _r(centre), "points": points, "curve": curve}
 
 
