@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "safevillage.public",
     "safevillage.reports",
     "safevillage.safety",
+    "safevillage.ranking",
     "safevillage.integrity",
     "safevillage.api",
     "safevillage.jobs",

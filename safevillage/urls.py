@@ -23,6 +23,7 @@ urlpatterns += [
     path("safety/", include("safevillage.safety.urls")),
     path("maps/", include("safevillage.maps.urls")),
     path("integrity/", include("safevillage.integrity.urls")),
+    path("rankings/", include("safevillage.ranking.urls")),
     path("public/", include("safevillage.public.urls")),
     path("jobs/", include("safevillage.jobs.urls")),
     path("posts/", include("safevillage.posts.urls")),

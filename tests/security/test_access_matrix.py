@@ -377,6 +377,18 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "village_chief": everywhere(403),
         "service_provider": everywhere(403),
         "auditor": (LISTED, 404, 404, 404),
+    # Competition ranking (the officers of the place's commune): scoped like the reports.
+    "GET /api/v1/rankings/{place_code}/{period}/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(404),
+        "national_secretariat": everywhere(200),
+        "provincial_secretariat": (200, 200, 200, 404),
+        "district_officer": (200, 200, 404, 404),
+        "commune_police": (200, 404, 404, 404),
+        "commune_council": (200, 404, 404, 404),
+        "village_chief": everywhere(404),
+        "service_provider": everywhere(404),
+        "auditor": (200, 404, 404, 404),
     },
 }
 
@@ -548,6 +560,8 @@ def integrity_flags(world: World, client: APIClient, village: str) -> Outcome:
     )
     response = client.get("/api/v1/integrity/flags/", {"place": commune, "period": "2026Q1"})
     return listed(response, lambda row: row["id"] == flag.pk)
+def rankings(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/rankings/{village[:6]}/2026Q1/?level=officer").status_code)
 
 
 def policy_list(path: str, present: Callable[[dict[str, Any]], bool]) -> Callable[[World, APIClient, str], Outcome]:
@@ -687,6 +701,7 @@ CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "GET /api/v1/pilots/{id}/evaluation/": pilots_evaluation,
     "POST /api/v1/pilots/": pilots_create,
     "GET /api/v1/integrity/flags/": integrity_flags,
+    "GET /api/v1/rankings/{place_code}/{period}/": rankings,
 }
 
 
