@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "safevillage.public",
     "safevillage.reports",
     "safevillage.safety",
+    "safevillage.charts",
     "safevillage.api",
     "safevillage.jobs",
     "safevillage.posts",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safevillage.accounts.scoping import access_or_404, can, prefix_filter
+from safevillage.charts.pages import report_extras
 from safevillage.core.period_picker import PeriodField, render_picker, reporting_period
 from safevillage.core.periods import Period, PeriodError
 from safevillage.places.models import Level, Place
@@ -186,6 +187,7 @@ def _page(
         ),
         **_permissions(request, target),
         "period_picker": render_picker("period", target.period),
+        **report_extras(target, data, request.GET.get("sort", "")),
     }
     return render(request, "reports/report.html", context, status=status)
 
@@ -262,6 +264,7 @@ def export(request: HttpRequest, place: str, period: str, fmt: str) -> HttpRespo
                 "from_snapshot": from_snapshot,
                 "narrative": narrative,
                 "supplementary_rows": [(f.name, supplementary.get(f.code, "")) for f in FIELDS],
+                "charts": report_extras(target, data)["charts"],
             }
         )
         content_type = "application/pdf"
