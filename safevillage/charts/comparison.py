@@ -115,7 +115,10 @@ def compare(place: Place | None, period: Period, sort: str = "", now: datetime.d
     )
     complaints = _by_child(channels, length, n=Sum("reported"))
     deadlines = OpenDeadline.objects.filter(
-        under("place_code", code), period_month__gte=period.first_month, period_month__lte=period.last_month, due_at__lt=now
+        under("place_code", code),
+        period_month__gte=period.first_month,
+        period_month__lte=period.last_month,
+        due_at__lt=now,
     )
     overdue = _by_child(deadlines, length, n=Sum("n"))
     reports = {c.place.code: c for c in completeness(code, period).children}
@@ -154,7 +157,10 @@ def compare(place: Place | None, period: Period, sort: str = "", now: datetime.d
                 label += " · " + (_("on time") if own.on_time else _("late"))
             # Sorts by: in on time, in late, not in.
             figures["report"] = Figure(
-                label, report_url, 2 if own.on_time else 1 if own.completed_at else 0, own.completed_at and not own.on_time
+                label,
+                report_url,
+                2 if own.on_time else 1 if own.completed_at else 0,
+                own.completed_at is not None and not own.on_time,
             )
         else:
             figures["report"] = Figure(str(ReportStatus.DRAFT.label), report_url, 0)
@@ -168,10 +174,10 @@ def compare(place: Place | None, period: Period, sort: str = "", now: datetime.d
             )
         else:
             figures["below"] = Figure("—")
-        decision = decisions.get(child.code)
+        found = decisions.get(child.code)
         safety_url = reverse("safety:detail", args=[child.code, period.id])
-        if decision is not None:
-            figures["safety"] = Figure(str(Overall(decision.overall).label), safety_url, decision.overall)
+        if found is not None:
+            figures["safety"] = Figure(str(Overall(found.overall).label), safety_url, found.overall)
         elif child.level < Level.COMMUNE:  # communes are classified: its page lists them
             figures["safety"] = Figure(_("By commune"), safety_url)
         else:

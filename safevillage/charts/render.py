@@ -115,14 +115,14 @@ def figure_text(value: int | Decimal | None, unit: Unit | str = Unit.COUNT) -> s
 
 
 def nice_top(largest: int | Decimal | None, unit: Unit | str = Unit.COUNT) -> int:
-    """The top of the value axis: the smallest of 4 × (1, 2, 2.5 or 5 × 10ⁿ) at or above the
+    """The top of the value axis: the smallest of 4 x (1, 2, 2.5 or 5 x 10ⁿ) at or above the
     largest value, so that the four ticks are round numbers; at least 4 (whole counts);
     100 for a percentage (a share is read against the whole)."""
     if unit == Unit.PERCENT:
         return 100
-    largest = max(int(math.ceil(largest or 0)), 1)
+    largest = max(math.ceil(largest or 0), 1)
     step = largest / TICKS
-    magnitude = 10 ** max(int(math.floor(math.log10(step))), 0)
+    magnitude = 10 ** max(math.floor(math.log10(step)), 0)
     for factor in (1, 2, 2.5, 5, 10):
         candidate = factor * magnitude
         if candidate >= step and float(candidate).is_integer():

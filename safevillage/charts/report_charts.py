@@ -101,7 +101,9 @@ def solved_chart(place_code: str, period: Period, monthly: dict[Period, tuple[in
     def point(month: Period) -> Point:
         _reported, crimes, solved = monthly[month]
         share = ratio(solved, crimes)
-        return Point(month.label, share, trace_url({**base, "period": month.id}) if crimes else "", f"{month.index:02d}")
+        return Point(
+            month.label, share, trace_url({**base, "period": month.id}) if crimes else "", f"{month.index:02d}"
+        )
 
     return Chart(
         key="solved",
@@ -135,7 +137,11 @@ def mix_chart(data: ReportData) -> Chart:
 
     solved = [Point(_name(r), value(r, "solved"), r["links"].get("solved", "")) for r in rows]
     other = [
-        Point(_name(r), max(value(r, "reported") - value(r, "solved") - value(r, "open"), 0), r["links"].get("reported", ""))
+        Point(
+            _name(r),
+            max(value(r, "reported") - value(r, "solved") - value(r, "open"), 0),
+            r["links"].get("reported", ""),
+        )
         for r in rows
     ]
     still_open = [Point(_name(r), value(r, "open"), r["links"].get("open", "")) for r in rows]
@@ -148,7 +154,10 @@ def mix_chart(data: ReportData) -> Chart:
             Series(_("Closed otherwise"), other),
             Series(_("Still open"), still_open),
         ],
-        note=_("The largest categories. Each part of a bar opens its records (closed otherwise: all the category's records)."),
+        note=_(
+            "The largest categories. Each part of a bar opens its records "
+            "(closed otherwise: all the category's records)."
+        ),
     )
 
 
@@ -241,5 +250,10 @@ def home_charts(place_code: str, now: datetime.datetime | None = None) -> list[S
     """A supervisor's home: the trend to this month and the age of what is overdue."""
     now = now or timezone.now()
     month = Period.containing(now)
-    charts = [trend_chart(place_code, month), overdue_age_chart(place_code, now)]
-    return [render_chart(chart) for chart in charts if chart is not None]
+    out = []
+    for chart in (trend_chart(place_code, month), overdue_age_chart(place_code, now)):
+        if chart is not None:
+            # A reader with several places has several queues on the page: ids stay unique.
+            chart.key = f"{chart.key}-{_slug(place_code)}"
+            out.append(render_chart(chart))
+    return out

@@ -404,6 +404,13 @@ def completeness(request: HttpRequest, place: str, period: str) -> HttpResponse:
     if target.place is not None and target.place.level >= Level.COMMUNE:
         raise Http404  # villages do not report: a commune has no children to count
     result = approval.completeness(target.place_code, target.period)
+    # Each headline figure links to the reports it counts: ?only=in, on_time or missing.
+    only = request.GET.get("only", "")
+    shown = {
+        "in": [c for c in result.children if c.completed],
+        "on_time": [c for c in result.children if c.on_time],
+        "missing": [c for c in result.children if not c.completed],
+    }.get(only, result.children)
     return render(
         request,
         "reports/completeness.html",
@@ -417,8 +424,9 @@ def completeness(request: HttpRequest, place: str, period: str) -> HttpResponse:
                     "status_label": ReportStatus(child.status).label,
                     "completed_at": child.completed_at,
                 }
-                for child in result.children
+                for child in shown
             ],
+            "only": only if shown is not result.children else "",
             "place_name": _("Cambodia")
             if target.place is None
             else f"{target.place.name_km} · {target.place.name_latin}",

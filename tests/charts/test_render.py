@@ -8,12 +8,37 @@ from decimal import Decimal
 
 import pytest
 
-from safevillage.charts.render import HEIGHT, Chart, Kind, Point, Series, Unit, figure_text, layout, nice_top, render_chart
+from safevillage.charts.render import (
+    HEIGHT,
+    Chart,
+    Kind,
+    Point,
+    Series,
+    Unit,
+    figure_text,
+    layout,
+    nice_top,
+    render_chart,
+)
 
 
 @pytest.mark.parametrize(
     ("largest", "top"),
-    [(0, 4), (1, 4), (3, 4), (4, 4), (5, 8), (9, 20), (17, 20), (24, 40), (38, 40), (41, 80), (99, 100), (101, 200), (1234, 2000)],
+    [
+        (0, 4),
+        (1, 4),
+        (3, 4),
+        (4, 4),
+        (5, 8),
+        (9, 20),
+        (17, 20),
+        (24, 40),
+        (38, 40),
+        (41, 80),
+        (99, 100),
+        (101, 200),
+        (1234, 2000),
+    ],
 )
 def test_the_value_axis_ends_on_a_round_number_divisible_into_four(largest, top):
     assert nice_top(largest) == top
@@ -37,8 +62,16 @@ def _trend() -> Chart:
         title="Records",
         kind=Kind.LINE,
         series=[
-            Series("This year", [Point("January 2026", 10, "/incidents/?period=202601"), Point("February 2026", 40, "/incidents/?period=202602")]),
-            Series("A year earlier", [Point("January 2025", 20, "/incidents/?period=202501"), Point("February 2025", None)]),
+            Series(
+                "This year",
+                [
+                    Point("January 2026", 10, "/incidents/?period=202601"),
+                    Point("February 2026", 40, "/incidents/?period=202602"),
+                ],
+            ),
+            Series(
+                "A year earlier", [Point("January 2025", 20, "/incidents/?period=202501"), Point("February 2025", None)]
+            ),
         ],
     )
 

@@ -64,12 +64,24 @@ def test_a_figure_of_the_comparison_counts_the_records_its_link_lists(client, na
     section = _comparison(client.get(PROVINCE).content.decode())
     match = re.search(r'<a href="(/incidents/\?place=0801&amp;period=2022&amp;status=counted)">([\d,]+)</a>', section)
     assert match is not None
-    expected = Incident.objects.filter(place_code__startswith="0801", period_month__gte=202201, period_month__lte=202212).exclude(status="withdrawn").count()
+    expected = (
+        Incident.objects.filter(place_code__startswith="0801", period_month__gte=202201, period_month__lte=202212)
+        .exclude(status="withdrawn")
+        .count()
+    )
     assert int(match.group(2).replace(",", "")) == expected
     assert client.get(unescape(match.group(1))).status_code == 200
 
 
-@pytest.mark.parametrize(("sort", "order"), [("", ["0801", "0802"]), ("-reported", ["0801", "0802"]), ("reported", ["0802", "0801"]), ("-place", ["0802", "0801"])])
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [
+        ("", ["0801", "0802"]),
+        ("-reported", ["0801", "0802"]),
+        ("reported", ["0802", "0801"]),
+        ("-place", ["0802", "0801"]),
+    ],
+)
 def test_the_comparison_sorts_on_the_server(client, national, kandal_records, sort, order):
     client.force_login(national)
     section = _comparison(client.get(f"{PROVINCE}?sort={sort}").content.decode())
@@ -135,7 +147,9 @@ def test_the_pdf_prints_the_charts(client, national, kandal_records, tmp_path):
     assert response.status_code == 200
     path = tmp_path / "report.pdf"
     path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Records reported, month by month" in text
     assert "Records of the period by category" in text
     assert "The same month a year earlier" in text
@@ -144,4 +158,14 @@ def test_the_pdf_prints_the_charts(client, national, kandal_records, tmp_path):
 def test_the_supervisors_home_shows_the_trend(client, national, kandal_records):
     client.force_login(national)
     page = client.get("/").content.decode()
-    assert 'id="chart-trend"' in page
+    assert 'id="chart-trend-KH"' in page
+
+
+def test_the_completeness_figures_list_the_reports_they_count(client, national, kandal_records):
+    client.force_login(national)
+    page = client.get("/reports/completeness/08/2022/").content.decode()
+    assert "?only=in#reports-below" in page and "?only=missing#reports-below" in page
+    missing = client.get("/reports/completeness/08/2022/?only=missing").content.decode()
+    assert "/reports/0801/2022/" in missing and "/reports/0802/2022/" in missing  # no district has approved
+    done = client.get("/reports/completeness/08/2022/?only=in").content.decode()
+    assert "/reports/0801/2022/" not in done

@@ -28,7 +28,5 @@ def render_pdf(context: dict[str, Any]) -> bytes:
 
     html = break_html(render_to_string("reports/pdf.html", context))
     with exact_text_extraction():  # Khmer text extracts garbled from WeasyPrint 70 PDFs otherwise
-        pdf: bytes = HTML(string=html).write_pdf(
-            stylesheets=[CSS(filename=STYLESHEET), CSS(filename=CHART_STYLESHEET)]
-        )
+        pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=STYLESHEET), CSS(filename=CHART_STYLESHEET)])
     return pdf
