@@ -6,7 +6,8 @@ from the register) so that a national chart costs what a commune's does:
 - the share of crimes solved, month by month (the same rows);
 - the mix of categories: each category's records of the period, solved, closed otherwise or
   still open (the report's own figures, snapshot or live, so the chart and the table agree);
-- the age of the records overdue now (``OpenDeadline``);
+- the age of the records overdue now (``OpenDeadline``), each bucket linked with the
+  register's ``overdue_days``;
 - the completeness and timeliness of the reports below over the last periods (``ResultReport``).
 
 Each point links to the records it counts with the report's own drill-down links
@@ -178,7 +179,12 @@ def overdue_age_chart(place_code: str, now: datetime.datetime | None = None) -> 
     if place_code:
         rows = rows.filter(under("place_code", place_code))
     totals = rows.aggregate(**buckets)
-    url = reverse("incidents:overdue") + (f"?place={place_code}" if place_code else "")
+    days = [*(str(d) for d in (0, *OVERDUE_EDGES)), ""]
+    # The register's own rule for each bucket (``overdue_days``): the bar and its list agree.
+    urls = [
+        trace_url({"place": place_code, "overdue": "true", "overdue_days": f"{days[i]}-{days[i + 1]}"})
+        for i in range(len(edges))
+    ]
     labels = [
         _("Up to 7 days"),
         _("8 to 30 days"),
@@ -188,7 +194,7 @@ def overdue_age_chart(place_code: str, now: datetime.datetime | None = None) -> 
     ]
     shorts = ["≤7", "8–30", "31–90", "91–365", ">365"]
     points = [
-        Point(label, int(totals[f"b{i}"] or 0), url if totals[f"b{i}"] else "", shorts[i])
+        Point(label, int(totals[f"b{i}"] or 0), urls[i] if totals[f"b{i}"] else "", shorts[i])
         for i, label in enumerate(labels)
     ]
     return Chart(
@@ -196,7 +202,7 @@ def overdue_age_chart(place_code: str, now: datetime.datetime | None = None) -> 
         title=_("Records overdue now, by days past the deadline"),
         kind=Kind.COLUMNS,
         series=[Series(_("Overdue records"), points)],
-        note=_("Each bar opens the list of the place's overdue records, by commune."),
+        note=_("Each bar opens the records it counts."),
         empty=_("No record is overdue."),
     )
 
