@@ -61,3 +61,29 @@ def test_a_tap_on_a_chart_point_opens_its_records(phone, policy, vannak):
     trend.locator("svg a").nth(11).click()
     expect(phone).to_have_url(re.compile(r"/incidents/\?place=1403&period=202510&status=counted$"))
     assert not violations, violations
+
+
+def _axe_violations(page, context=None) -> list[str]:
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    results = axe.Axe().run(page, context=context)
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("language", ["km", "en"])
+def test_the_charts_and_the_comparison_pass_axe(phone, live_server, policy, chenda, language):
+    from tests.reports.conftest import create
+
+    theft = create("14030501", "theft", local(2025, 10, 4))
+    close(theft, "solved", local(2025, 10, 20), arrests=1)
+    create("14040101", "robbery", local(2025, 9, 9))
+    phone.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    _sign_in(phone, "chenda")
+    phone.goto("/reports/14/202510/")
+    expect(phone.locator("#chart-trend")).to_be_visible()
+    phone.locator("#chart-trend details summary").click()  # the table too, opened
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(ARTEFACTS / f"report-charts-{language}.png"), full_page=True)
+    assert _axe_violations(phone, {"include": [[".report-charts"], ["#comparison"]]}) == []
+    phone.goto("/")
+    expect(phone.locator("#chart-trend-14")).to_be_visible()
+    assert _axe_violations(phone, {"include": [[".queue .charts"]]}) == []
