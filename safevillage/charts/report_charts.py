@@ -28,7 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safevillage.charts.render import Chart, Kind, Point, Series, Unit, render_chart
-from safevillage.core.periods import Period, PeriodKind
+from safevillage.core.periods import Period, PeriodError, PeriodKind
 from safevillage.places.codes import under
 from safevillage.policy.models import Category
 from safevillage.reports.figures import VILLAGE_CODE_LENGTH, case_counts
@@ -45,12 +45,23 @@ OVERDUE_EDGES = (7, 30, 90, 365)
 
 
 def months_to(period: Period, count: int = TREND_MONTHS) -> list[Period]:
-    """The ``count`` months ending with the period's last month, oldest first."""
+    """The ``count`` months ending with the period's last month, oldest first (fewer at the
+    start of the calendar the product knows)."""
     month = Period.from_month(period.last_month)
     out = [month]
     for _i in range(count - 1):
-        out.append(out[-1].previous())
+        try:
+            out.append(out[-1].previous())
+        except PeriodError:
+            break
     return out[::-1]
+
+
+def year_earlier(month: Period) -> Period | None:
+    try:
+        return month.year_earlier()
+    except PeriodError:  # before the first year the product knows
+        return None
 
 
 def _slug(place_code: str) -> str:
@@ -61,7 +72,7 @@ def _monthly(place_code: str, months: list[Period]) -> dict[Period, tuple[int, i
     """(records reported, crimes reported, crimes solved) per month, one summary query for the
     months and the same months a year earlier."""
     crime_ids = set(Category.objects.filter(is_crime=True).values_list("id", flat=True))
-    wanted = months + [m.year_earlier() for m in months]
+    wanted = months + [e for m in months if (e := year_earlier(m)) is not None]
     by_month = case_counts(place_code, wanted, Basis.OCCURRED)
     out = {}
     for month, by_category in by_month.items():
@@ -79,7 +90,9 @@ def trend_chart(place_code: str, period: Period, monthly: dict[Period, tuple[int
     monthly = monthly if monthly is not None else _monthly(place_code, months)
     base = {"place": place_code, "status": "counted"}
 
-    def point(month: Period) -> Point:
+    def point(month: Period | None) -> Point:
+        if month is None:
+            return Point("", None)
         return Point(month.label, monthly[month][0], trace_url({**base, "period": month.id}), f"{month.index:02d}")
 
     return Chart(
@@ -88,7 +101,7 @@ def trend_chart(place_code: str, period: Period, monthly: dict[Period, tuple[int
         kind=Kind.LINE,
         series=[
             Series(_("The last 12 months"), [point(m) for m in months]),
-            Series(_("The same month a year earlier"), [point(m.year_earlier()) for m in months]),
+            Series(_("The same month a year earlier"), [point(year_earlier(m)) for m in months]),
         ],
         note=_("By month of occurrence. Each point opens the records it counts."),
     )
@@ -99,7 +112,9 @@ def solved_chart(place_code: str, period: Period, monthly: dict[Period, tuple[in
     monthly = monthly if monthly is not None else _monthly(place_code, months)
     base = {"place": place_code, "crime": "true", "status": "closed", "outcome": "solved"}
 
-    def point(month: Period) -> Point:
+    def point(month: Period | None) -> Point:
+        if month is None:
+            return Point("", None)
         _reported, crimes, solved = monthly[month]
         share = ratio(solved, crimes)
         return Point(
@@ -113,7 +128,7 @@ def solved_chart(place_code: str, period: Period, monthly: dict[Period, tuple[in
         unit=Unit.PERCENT,
         series=[
             Series(_("The last 12 months"), [point(m) for m in months]),
-            Series(_("The same month a year earlier"), [point(m.year_earlier()) for m in months]),
+            Series(_("The same month a year earlier"), [point(year_earlier(m)) for m in months]),
         ],
         note=_("Crimes of each month solved by now. Each point opens the solved crimes."),
     )
@@ -216,7 +231,10 @@ def completeness_chart(place_code: str, period: Period, level: int) -> Chart | N
         return None
     periods = [period]
     for _i in range(COMPLETENESS_PERIODS - 1):
-        periods.append(periods[-1].previous())
+        try:
+            periods.append(periods[-1].previous())
+        except PeriodError:
+            break
     periods.reverse()
     done_points, on_time_points = [], []
     for p in periods:

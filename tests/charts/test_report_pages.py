@@ -169,3 +169,10 @@ def test_the_completeness_figures_list_the_reports_they_count(client, national, 
     assert "/reports/0801/2022/" in missing and "/reports/0802/2022/" in missing  # no district has approved
     done = client.get("/reports/completeness/08/2022/?only=in").content.decode()
     assert "/reports/0801/2022/" not in done
+
+
+def test_the_first_reportable_month_draws_what_the_calendar_holds(client, national, kandal):
+    client.force_login(national)
+    response = client.get("/reports/08/198001/")
+    assert response.status_code == 200
+    assert 'id="chart-trend"' in response.content.decode()
