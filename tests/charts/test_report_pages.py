@@ -115,6 +115,8 @@ def test_a_commune_page_has_charts_and_no_comparison(client, national, kandal_re
     page = client.get("/reports/080101/2022/").content.decode()
     assert 'id="chart-trend"' in page and 'id="chart-completeness"' not in page
     assert 'id="comparison"' not in page
+    village = client.get("/reports/08010101/2022/").content.decode()
+    assert 'id="chart-trend"' in village and 'id="chart-overdue-age"' not in village
 
 
 def test_the_national_page_compares_the_provinces(client, national, kandal_records):
