@@ -23,7 +23,6 @@ from enum import StrEnum
 
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 # The plot's own coordinates: the SVG scales to the width of its box, keeping this ratio.
@@ -219,30 +218,23 @@ def _bars(chart: Chart, values: list[int | Decimal]) -> _Layout:
     return out
 
 
-def render_chart(chart: Chart) -> SafeString:
+def render_chart(chart: Chart) -> str:
     """The chart as HTML: a ``<figure>`` holding the plot (SVG shapes, HTML words), its legend
-    and its table. Reusable anywhere a template can print a string."""
+    and its table. Reusable anywhere a template can print a string: the template escapes every
+    label and link, and what Django's template engine returns is already marked safe."""
     if not _values(chart):
-        return SafeString(render_to_string("charts/chart.html", {"chart": chart, "empty": True}))
-    return SafeString(
-        render_to_string(
-            "charts/chart.html",
-            {
-                "chart": chart,
-                "plot": layout(chart),
-                "table": [
-                    {
-                        "label": point.label,
-                        "cells": [
-                            {
-                                "text": figure_text(series.points[i].value, chart.unit),
-                                "url": series.points[i].url if series.points[i].value is not None else "",
-                            }
-                            for series in chart.series
-                        ],
-                    }
-                    for i, point in enumerate(chart.labels)
-                ],
-            },
-        )
-    )
+        return render_to_string("charts/chart.html", {"chart": chart, "empty": True})
+    table = [
+        {
+            "label": point.label,
+            "cells": [
+                {
+                    "text": figure_text(series.points[i].value, chart.unit),
+                    "url": series.points[i].url if series.points[i].value is not None else "",
+                }
+                for series in chart.series
+            ],
+        }
+        for i, point in enumerate(chart.labels)
+    ]
+    return render_to_string("charts/chart.html", {"chart": chart, "plot": layout(chart), "table": table})

@@ -23,7 +23,6 @@ from typing import Any
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -256,7 +255,7 @@ def completeness_chart(place_code: str, period: Period, level: int) -> Chart | N
     )
 
 
-def report_charts(place_code: str, period: Period, data: ReportData, level: int) -> list[SafeString]:
+def report_charts(place_code: str, period: Period, data: ReportData, level: int) -> list[str]:
     """The charts of a report page (and its PDF), in the order a reader asks: how many, which,
     how many solved, what is late, who has reported."""
     monthly = _monthly(place_code, months_to(period))
@@ -270,7 +269,7 @@ def report_charts(place_code: str, period: Period, data: ReportData, level: int)
     return [render_chart(chart) for chart in charts if chart is not None]
 
 
-def home_charts(place_code: str, now: datetime.datetime | None = None) -> list[SafeString]:
+def home_charts(place_code: str, now: datetime.datetime | None = None) -> list[str]:
     """A supervisor's home: the trend to this month and the age of what is overdue."""
     now = now or timezone.now()
     month = Period.containing(now)
