@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "safevillage.safety",
     "safevillage.ranking",
     "safevillage.integrity",
+    "safevillage.charts",
     "safevillage.api",
     "safevillage.jobs",
     "safevillage.posts",

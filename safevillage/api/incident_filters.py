@@ -66,6 +66,12 @@ INCIDENT_FILTERS = [
         "no restriction.",
     ),
     _query(
+        "overdue_days",
+        {"type": "string", "pattern": r"^[0-9]{1,5}-[0-9]{0,5}$"},
+        "Open records overdue for at least the first number of days and less than the second: 8-30; "
+        "365-: a year or more.",
+    ),
+    _query(
         "escalated",
         {"type": "string", "enum": ["true", "0", "1", "2"]},
         "true: records escalated to any level; 0, 1 or 2: escalated to the national (0), provincial (1) or "

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Case, IntegerField, OrderBy, Q, Value, When
 from django.db.models.expressions import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,6 +43,7 @@ FILTER_PARAMS = (
     "channel",
     "arrests",
     "overdue",
+    "overdue_days",
     "escalated",
     "q",
     # Personal: what the reader has to do (``personal_q``).
@@ -146,6 +148,7 @@ def selection_q(params: Mapping[str, str], now: datetime.datetime | None = None)
     channel    a channel
     arrests    ``true``: records with at least one arrest
     overdue    ``true``: open records past a deadline (``deadlines.overdue_q``)
+    overdue_days  ``8-30``: overdue for at least 8 and less than 30 days; ``365-``: a year or more
     escalated  ``true``, or the level escalated to (0 national, 1 province, 2 district)
     =========  ============================================================================
     """
@@ -234,6 +237,8 @@ def selection_q(params: Mapping[str, str], now: datetime.datetime | None = None)
             q &= overdue_q(now)
         elif overdue not in _FALSE:  # false: no restriction, as the API documents
             errors["overdue"] = _("Use overdue=true.")
+    if span := params.get("overdue_days", "").strip():
+        q, errors = _overdue_days(q, errors, span, now)
     if escalated := params.get("escalated", "").strip().lower():
         if escalated in _TRUE:
             q &= Q(escalated_to_level__isnull=False)
@@ -278,3 +283,18 @@ def _local_bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]
     start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return start, end
+
+
+def _overdue_days(q: Q, errors: dict[str, str], span: str, now: datetime.datetime | None) -> tuple[Q, dict[str, str]]:
+    """Overdue for at least ``low`` and less than ``high`` days (``low-high``, or ``low-``):
+    a record overdue since an instant before ``now - low days`` is ``overdue_q(now - low
+    days)``, one rule with the overdue figure and the age of overdue records chart."""
+    low, dash, high = span.partition("-")
+    if not (dash and low.isdigit() and len(low) <= 5 and (not high or (high.isdigit() and len(high) <= 5))):
+        errors["overdue_days"] = _("Write the days overdue as 8-30, or 365- for a year or more.")
+        return q, errors
+    moment = now or timezone.now()
+    q &= overdue_q(moment - datetime.timedelta(days=int(low)))
+    if high:
+        q &= ~overdue_q(moment - datetime.timedelta(days=int(high)))
+    return q, errors

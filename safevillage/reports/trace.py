@@ -16,6 +16,7 @@ outcome        solved, mediated, referred, transferred, unfounded, resolved, unr
 channel        a channel
 arrests        ``true``: records with at least one arrest
 overdue        ``true``: open records past a deadline (the register's own rule)
+overdue_days   ``8-30``: overdue for at least 8 and less than 30 days; ``365-``: a year or more
 =============  ===========================================================================
 
 The parameters mean exactly what they mean on the register list: both use
@@ -46,6 +47,7 @@ ORDER = (
     "channel",
     "arrests",
     "overdue",
+    "overdue_days",
 )
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safevillage.accounts.scoping import access_or_404, can, prefix_filter
+from safevillage.charts.pages import report_extras
 from safevillage.core.period_picker import PeriodField, render_picker, reporting_period
 from safevillage.core.periods import Period, PeriodError
 from safevillage.places.models import Level, Place
@@ -187,6 +188,7 @@ def _page(
         ),
         **_permissions(request, target),
         "period_picker": render_picker("period", target.period),
+        **report_extras(target, data, request.GET.get("sort", "")),
     }
     return render(request, "reports/report.html", context, status=status)
 
@@ -263,6 +265,7 @@ def export(request: HttpRequest, place: str, period: str, fmt: str) -> HttpRespo
                 "from_snapshot": from_snapshot,
                 "narrative": narrative,
                 "supplementary_rows": [(f.name, supplementary.get(f.code, "")) for f in FIELDS],
+                "charts": report_extras(target, data)["charts"],
             }
         )
         content_type = "application/pdf"
@@ -402,6 +405,13 @@ def completeness(request: HttpRequest, place: str, period: str) -> HttpResponse:
     if target.place is not None and target.place.level >= Level.COMMUNE:
         raise Http404  # villages do not report: a commune has no children to count
     result = approval.completeness(target.place_code, target.period)
+    # Each headline figure links to the reports it counts: ?only=in, on_time or missing.
+    only = request.GET.get("only", "")
+    shown = {
+        "in": [c for c in result.children if c.completed],
+        "on_time": [c for c in result.children if c.on_time],
+        "missing": [c for c in result.children if not c.completed],
+    }.get(only, result.children)
     return render(
         request,
         "reports/completeness.html",
@@ -415,8 +425,9 @@ def completeness(request: HttpRequest, place: str, period: str) -> HttpResponse:
                     "status_label": ReportStatus(child.status).label,
                     "completed_at": child.completed_at,
                 }
-                for child in result.children
+                for child in shown
             ],
+            "only": only if shown is not result.children else "",
             "place_name": _("Cambodia")
             if target.place is None
             else f"{target.place.name_km} · {target.place.name_latin}",

@@ -189,6 +189,8 @@ def _place_page(request: HttpRequest, target: Target) -> HttpResponse:
 
 def _list_page(request: HttpRequest, target: Target) -> HttpResponse:
     run = classify(target.code, target.period, target.framework, Level.COMMUNE, by=request.user)
+    # A count links to the communes it counts: ?overall=safe lists only those (counts stay whole).
+    overall = request.GET.get("overall", "")
     names = {
         code: (km, latin)
         for code, km, latin in Place.objects.filter(code__in=list(run.decisions)).values_list(
@@ -207,11 +209,13 @@ def _list_page(request: HttpRequest, target: Target) -> HttpResponse:
             ],
         }
         for code, decision in sorted(run.decisions.items())
+        if overall not in Overall.values or decision.overall == overall
     ]
     context = {
         **_common(target),
         "rows": rows,
-        "counts": [(dict(Overall.choices)[key], run.overall.get(key, 0)) for key in Overall.values],
+        "overall": overall if overall in Overall.values else "",
+        "counts": [(dict(Overall.choices)[key], run.overall.get(key, 0), key) for key in Overall.values],
         "numbers": list(target.framework.criteria.order_by("number").values_list("number", flat=True)),
     }
     return render(request, "safety/list.html", context)

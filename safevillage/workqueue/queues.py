@@ -38,6 +38,7 @@ from safevillage.accounts.roles import Role
 from safevillage.accounts.scoping import can
 from safevillage.audit.models import ChainHead, Verification
 from safevillage.audit.verify import last_verification
+from safevillage.charts.report_charts import home_charts
 from safevillage.core.periods import Period, local_date
 from safevillage.incidents.deadlines import classify, worst
 from safevillage.incidents.models import OPEN_STATUSES, Incident, IncidentQuerySet, Status
@@ -139,6 +140,8 @@ class Queue:
     reminders: list[ReportReminder] = field(default_factory=list)
     audit: AuditState | None = None
     next_report: ReportDue | None = None
+    # A supervisor's charts (charts.report_charts.home_charts), rendered.
+    charts: list[str] = field(default_factory=list)
 
     @property
     def place_code(self) -> str:
@@ -319,6 +322,7 @@ def supervisor_queue(user: AnyUser, role: str, place: Place | None, now: datetim
     )
     queue.sections = [escalated, overdue]
     queue.children = _children_due(place, now)
+    queue.charts = list(home_charts(code, now))
     if place is not None:
         queue.reminders = reminders_for([code])
     return queue

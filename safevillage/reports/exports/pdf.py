@@ -2,8 +2,9 @@
 
 Khmer shapes correctly through Pango with the Khmer OS or Noto Khmer fonts, but has no
 spaces for the line breaker: ``core.wordbreak.break_html`` inserts zero-width spaces between
-Khmer clusters so that long Khmer names and texts wrap inside table cells. No chart is drawn
-as SVG: WeasyPrint renders Khmer inside SVG ``<text>`` broken.
+Khmer clusters so that long Khmer names and texts wrap inside table cells. Charts are SVG
+shapes with every word in HTML (``charts.render``): WeasyPrint renders Khmer inside SVG
+``<text>`` broken.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from safevillage.reports.exports.pdf_text import exact_text_extraction
 
 # The print style sheet, a file like every style of the product (no <style> in templates).
 STYLESHEET = Path(__file__).with_name("pdf.css")
+CHART_STYLESHEET = Path(__file__).parents[2] / "charts" / "static" / "charts" / "charts.css"
 
 
 def render_pdf(context: dict[str, Any]) -> bytes:
@@ -26,5 +28,5 @@ def render_pdf(context: dict[str, Any]) -> bytes:
 
     html = break_html(render_to_string("reports/pdf.html", context))
     with exact_text_extraction():  # Khmer text extracts garbled from WeasyPrint 70 PDFs otherwise
-        pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
+        pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=STYLESHEET), CSS(filename=CHART_STYLESHEET)])
     return pdf
