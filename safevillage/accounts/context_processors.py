@@ -24,6 +24,7 @@ MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("safety:index", _("Safety classification"), "reports.view"),
     ("pilots:index", _("Pilots"), "pilots.view"),
     ("maps:index", _("Maps"), "reports.view"),
+    ("ranking:index", _("Competition ranking"), "reports.view"),
     ("integrity:list", _("Integrity flags"), "integrity.view"),
     ("audit:verify", _("Audit"), "audit.verify"),
     ("jobs:runs", _("Scheduled jobs"), "jobs.view"),

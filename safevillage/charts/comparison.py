@@ -2,8 +2,8 @@
 of the country, the districts of a province, the communes of a district) with the figures a
 supervisor compares — records reported, the share solved, overdue, complaints from the public
 website, where the child's own report stands and whether it came in by the deadline, how many
-of the reports below the child are in, the stored safety classification — each a link to the
-records behind it or to the child's own page.
+of the reports below the child are in, the stored safety classification, its open integrity
+flags — each a link to the records behind it or to the child's own page.
 
 Read from the summaries (``CaseSummary``, ``ChannelSummary``, ``OpenDeadline``) grouped by the
 child's code prefix, one query each, and from the reports and stored decisions; never from the
@@ -18,10 +18,10 @@ either way.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Sum
 from django.db.models.functions import Substr
@@ -51,6 +51,7 @@ COLUMNS = (
     ("report", gettext_lazy("Its report")),
     ("below", gettext_lazy("Reports below it in")),
     ("safety", gettext_lazy("Safety classification")),
+    ("flags", gettext_lazy("Open integrity flags")),
 )
 SORT_KEYS = {key for key, _label in COLUMNS}
 
@@ -74,7 +75,6 @@ class Comparison:
     rows: list[ChildRow]
     sort: str
     headers: list[dict[str, Any]]
-    flags: str
 
 
 def _by_child(rows: Any, length: int, **sums: Any) -> dict[str, dict[str, int]]:
@@ -89,11 +89,19 @@ def children_of(place: Place | None, period: Period) -> list[Place]:
     return list(places.filter(parent=place).order_by("code"))
 
 
-def integrity_flags() -> str:
-    """The integrity checks of the evaluation issue are not built yet: say so, never fake them."""
-    if importlib.util.find_spec("safevillage.integrity") is None:
-        return _("Integrity checks: not yet available.")
-    return ""
+def open_flags(code: str, period: Period, length: int) -> dict[str, int]:
+    """Open integrity flags on each child and the places under it, of the period or a period
+    inside it (a year counts its quarters' and months' flags). As for award eligibility, a
+    flag the last run no longer finds counts while it waits for its review."""
+    from safevillage.integrity.models import Flag
+
+    found: dict[str, int] = {}
+    flags = Flag.objects.open().filter(under("place_code", code), period_id__startswith=str(period.year))
+    for place_code, period_id in flags.values_list("place_code", "period_id"):
+        inner = Period.parse(period_id)
+        if period.start <= inner.start and inner.end <= period.end:
+            found[place_code[:length]] = found.get(place_code[:length], 0) + 1
+    return found
 
 
 def compare(place: Place | None, period: Period, sort: str = "", now: datetime.datetime | None = None) -> Comparison:
@@ -122,6 +130,7 @@ def compare(place: Place | None, period: Period, sort: str = "", now: datetime.d
     )
     overdue = _by_child(deadlines, length, n=Sum("n"))
     reports = {c.place.code: c for c in completeness(code, period).children}
+    flags = open_flags(code, period, length)
     decisions: dict[str, SafetyDecision] = {}
     for decision in SafetyDecision.objects.current().filter(
         period_id=period.id, place_code__in=[c.code for c in children]
@@ -182,11 +191,15 @@ def compare(place: Place | None, period: Period, sort: str = "", now: datetime.d
             figures["safety"] = Figure(_("By commune"), safety_url)
         else:
             figures["safety"] = Figure(_("Not classified yet"), safety_url)
+        flagged = flags.get(child.code, 0)
+        query = urlencode({"place": child.code, "period": period.id, "status": "open"})
+        flags_url = reverse("integrity:list") + "?" + query
+        figures["flags"] = Figure(figure_text(flagged), flags_url, flagged)
         rows.append(ChildRow(child, figures))
 
     sort = sort if sort.lstrip("-") in SORT_KEYS else "place"
     rows = sort_rows(rows, sort)
-    return Comparison(rows, sort, _headers(sort), integrity_flags())
+    return Comparison(rows, sort, _headers(sort))
 
 
 def sort_rows(rows: list[ChildRow], sort: str) -> list[ChildRow]:

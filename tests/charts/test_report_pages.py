@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.utils import timezone
 
 from safevillage.accounts.roles import Role
 
@@ -54,7 +55,24 @@ def test_the_comparison_lists_each_district_with_linked_figures(client, national
     assert "/incidents/?place=0801&amp;period=2022&amp;overdue=true" in section
     assert "/reports/completeness/0801/2022/" in section
     assert "/safety/0801/2022/" in section
-    assert "Integrity checks: not yet available." in section
+    assert "/integrity/?place=0801&amp;period=2022&amp;status=open" in section
+
+
+def test_the_comparison_counts_the_open_integrity_flags_of_the_period(client, national, kandal_records):
+    from safevillage.integrity.models import Flag, FlagStatus
+
+    now = timezone.now()
+    found = {"severity": "medium", "first_found_at": now, "last_found_at": now}
+    Flag.objects.create(place_code="080101", period_id="2022Q2", rule="late_entry", **found)
+    Flag.objects.create(place_code="0801", period_id="202203", rule="quick_unfounded", **found)
+    Flag.objects.create(place_code="080101", period_id="2021Q4", rule="late_entry", **found)  # another year
+    reviewed = {"status": FlagStatus.EXPLAINED, "review_reason": "A flood", "reviewed_at": now}
+    Flag.objects.create(place_code="0802", period_id="2022Q1", rule="late_entry", **found, **reviewed)
+    client.force_login(national)
+    section = _comparison(client.get(PROVINCE + "?sort=-flags").content.decode())
+    assert _row_codes(section) == ["0801", "0802"]
+    assert '/integrity/?place=0801&amp;period=2022&amp;status=open">2</a>' in section
+    assert '/integrity/?place=0802&amp;period=2022&amp;status=open">0</a>' in section
 
 
 def test_a_figure_of_the_comparison_counts_the_records_its_link_lists(client, national, kandal_records):
