@@ -548,6 +548,7 @@ REPORT_ROWS = [
     ("yearly_table", "National yearly table: every commune × category, year and a year earlier"),
     ("ranking", "National commune ranking (crimes per 10,000, share solved)"),
     ("safety", "National safety classification of every commune (2021 points; recomputed, unchanged)"),
+    ("competition", "National competition ranking: shrinkage, rank intervals, funnel (recomputed, unchanged)"),
     ("quarterly_report", "National quarterly result report (`build_report_data`)"),
     ("yearly_report", "National yearly result report"),
     ("report_page", "National report page, HTML (`/reports/KH/<quarter>/`)"),

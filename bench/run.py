@@ -228,6 +228,26 @@ def duckdb_reference(csv_path: Path, side_path: Path) -> dict[str, Any]:
         ranked = [row for row in rows if row[6] is not None]
         return [len(rows), len(ranked), sum(row[2] for row in rows), ranked[0][0] if ranked else None]
 
+    def competition() -> list[Any]:
+        """The counts the competition ranking reads, per commune with a population: the
+        shrinkage and draws are the product's own arithmetic, not a query to compare."""
+        first, last, _a, _b = months(QUARTER)
+        rows = database.execute(
+            """WITH counted AS (
+                   SELECT substr(place_code, 1, 6) AS commune, count(*) AS crimes,
+                          count(*) FILTER (WHERE status = 'closed' AND outcome = 'solved') AS solved
+                   FROM incidents
+                   WHERE status <> 'withdrawn' AND period_month BETWEEN ? AND ?
+                     AND category_id IN (SELECT id FROM crimes)
+                   GROUP BY 1)
+               SELECT count(*), count(*) FILTER (WHERE population > 0),
+                      coalesce(sum(crimes) FILTER (WHERE population > 0), 0),
+                      coalesce(sum(solved) FILTER (WHERE population > 0), 0)
+               FROM communes LEFT JOIN counted ON counted.commune = communes.code""",
+            [first, last],
+        ).fetchall()
+        return [int(v) for v in rows[0]]
+
     out = {
         "conversion_seconds": conversion,
         "threads": database.sql("SELECT current_setting('threads')").fetchall()[0][0],
@@ -235,6 +255,7 @@ def duckdb_reference(csv_path: Path, side_path: Path) -> dict[str, Any]:
     out["quarterly_table"] = timed(lambda: table(*months(QUARTER)))
     out["yearly_table"] = timed(lambda: table(*months(YEAR)))
     out["ranking"] = timed(ranking)
+    out["competition"] = timed(competition)
     out["questions"] = duckdb_questions(database, side, table, months)
     database.close()
     return out

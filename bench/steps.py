@@ -214,6 +214,7 @@ def reports(args: argparse.Namespace) -> None:
     out["yearly_report"] = timed(runs, lambda: len(build_report_data("", year)["rows"]))
     out["ranking"] = timed(runs, lambda: _ranking_value(commune_ranking(quarter)))
     out["safety"] = timed(runs, lambda: _safety_value(quarter))
+    out["competition"] = timed(runs, lambda: _competition_value(quarter))
     out["province_report"] = timed(runs, lambda: len(build_report_data(PROVINCE, quarter)["rows"]))
     officer = User.objects.get(username="bench-officer-0")
     out["officer_list"] = timed(runs, lambda: _officer_list(officer))
@@ -255,6 +256,20 @@ def _safety_value(quarter: Period) -> list[Any]:
 
     run = classify("", quarter, FrameworkVersion.objects.get(code="2021"), load=False)
     return [run.places, run.created, run.unchanged, dict(run.overall)]
+
+
+def _competition_value(quarter: Period) -> list[Any]:
+    """Every commune of the country ranked by the competition's score (``ranking.compute``:
+    summaries, shrinkage, 400 posterior draws for the rank intervals, the funnel limits):
+    the warm-up stores the ranking, the timed runs recompute it and find it unchanged.
+    Returns what DuckDB counts too: communes, ranked ones, their crimes and solved crimes."""
+    from safevillage.ranking.compute import compute
+
+    rows = compute("", quarter, "commune").result.rows
+    ranked = [row for row in rows if row["rank"] is not None]
+    crimes = sum(row["indicators"]["offence_rate"]["numerator"] for row in ranked)
+    solved = sum(row["indicators"]["solved"]["numerator"] for row in ranked)
+    return [len(rows), len(ranked), crimes, solved]
 
 
 def _ranking_value(ranking: list[Any]) -> list[Any]:

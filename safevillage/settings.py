@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "safevillage.public",
     "safevillage.reports",
     "safevillage.safety",
+    "safevillage.ranking",
     "safevillage.api",
     "safevillage.jobs",
     "safevillage.posts",

@@ -21,6 +21,7 @@ urlpatterns += [
     path("incidents/", include("safevillage.incidents.urls")),
     path("reports/", include("safevillage.reports.urls")),
     path("safety/", include("safevillage.safety.urls")),
+    path("rankings/", include("safevillage.ranking.urls")),
     path("public/", include("safevillage.public.urls")),
     path("jobs/", include("safevillage.jobs.urls")),
     path("posts/", include("safevillage.posts.urls")),

@@ -15,6 +15,7 @@ from safevillage.api.places import PlaceViewSet
 from safevillage.api.policy import CategoryViewSet, ContextTagViewSet, CriterionViewSet, PublicCategoryViewSet
 from safevillage.api.public import ComplaintView
 from safevillage.api.public_status import ComplaintStatusView
+from safevillage.api.rankings import RankingView
 from safevillage.api.reports import ReportView
 from safevillage.api.safety import SafetyView
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("v1/public/complaints/status/", ComplaintStatusView.as_view(), name="public-complaint-status"),
     path("v1/reports/<str:place_code>/<str:period>/", ReportView.as_view(), name="report"),
     path("v1/safety/<str:place_code>/<str:period>/", SafetyView.as_view(), name="safety"),
+    path("v1/rankings/<str:place_code>/<str:period>/", RankingView.as_view(), name="rankings"),
     path("v1/", include(router.urls)),
     path("problems/<slug:slug>/", problem_type, name="problem-type"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

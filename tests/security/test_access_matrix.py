@@ -350,6 +350,19 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "auditor": (200, 404, 404, 404),
     },
     **PILOTS_EXPECTED,
+    # Competition ranking (the officers of the place's commune): scoped like the reports.
+    "GET /api/v1/rankings/{place_code}/{period}/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(404),
+        "national_secretariat": everywhere(200),
+        "provincial_secretariat": (200, 200, 200, 404),
+        "district_officer": (200, 200, 404, 404),
+        "commune_police": (200, 404, 404, 404),
+        "commune_council": (200, 404, 404, 404),
+        "village_chief": everywhere(404),
+        "service_provider": everywhere(404),
+        "auditor": (200, 404, 404, 404),
+    },
 }
 
 
@@ -504,6 +517,8 @@ def pilots_evaluation(world: World, client: APIClient, village: str) -> Outcome:
 def pilots_create(world: World, client: APIClient, village: str) -> Outcome:
     body = {"name": "Forums", "description": "Monthly forums.", "starts_on": "2025-01-01", "place_codes": [village[:6]]}
     return int(client.post("/api/v1/pilots/", body, format="json").status_code)
+def rankings(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/rankings/{village[:6]}/2026Q1/?level=officer").status_code)
 
 
 def policy_list(path: str, present: Callable[[dict[str, Any]], bool]) -> Callable[[World, APIClient, str], Outcome]:
@@ -597,6 +612,7 @@ CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "GET /api/v1/pilots/{id}/": pilots_detail,
     "GET /api/v1/pilots/{id}/evaluation/": pilots_evaluation,
     "POST /api/v1/pilots/": pilots_create,
+    "GET /api/v1/rankings/{place_code}/{period}/": rankings,
 }
 
 

@@ -29,7 +29,13 @@ STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.IGNORECASE)
 # Path arguments the walk can fill in; a pattern needing another is skipped (and named below).
 SKIPPED_ARGUMENTS = {"format", "action"}  # DRF's .json suffixes; the report's POST-only steps
 # Pages the walk's values do not reach: the completeness of a province, a search's results.
-MORE_PAGES = ["/reports/completeness/14/2026/", "/reports/14/2026/", "/places/search/?q=Kansoam"]
+MORE_PAGES = [
+    "/reports/completeness/14/2026/",
+    "/reports/14/2026/",
+    "/places/search/?q=Kansoam",
+    "/rankings/14/2026/",
+    "/rankings/1403/2026/?level=officer",
+]
 
 
 def named_patterns(resolvers: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
