@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "safevillage.reports",
     "safevillage.safety",
     "safevillage.ranking",
+    "safevillage.integrity",
     "safevillage.api",
     "safevillage.jobs",
     "safevillage.posts",
@@ -293,6 +294,8 @@ JOBS_REMIND_REPORTS_EVERY_MINUTES = env_int("JOBS_REMIND_REPORTS_EVERY_MINUTES",
 JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES = env_int("JOBS_REMOVE_EXPIRED_EXPORTS_EVERY_MINUTES", 60, minimum=1)
 # The communes' safety classification of the last ended quarter (safety/national.py), daily.
 JOBS_CLASSIFY_SAFETY_EVERY_MINUTES = env_int("JOBS_CLASSIFY_SAFETY_EVERY_MINUTES", 24 * 60, minimum=1)
+# The integrity checks of the last ended quarter (integrity/run.py), daily.
+JOBS_INTEGRITY_EVERY_MINUTES = env_int("JOBS_INTEGRITY_EVERY_MINUTES", 24 * 60, minimum=1)
 # Planner statistics (core/planner_stats.py): daily; SQLite analyses only the tables that grew.
 JOBS_STATISTICS_EVERY_MINUTES = env_int("JOBS_STATISTICS_EVERY_MINUTES", 24 * 60, minimum=1)
 # A run longer than the timeout is stopped; a failed or stopped run is retried `retry` seconds

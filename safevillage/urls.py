@@ -22,6 +22,7 @@ urlpatterns += [
     path("reports/", include("safevillage.reports.urls")),
     path("safety/", include("safevillage.safety.urls")),
     path("rankings/", include("safevillage.ranking.urls")),
+    path("integrity/", include("safevillage.integrity.urls")),
     path("public/", include("safevillage.public.urls")),
     path("jobs/", include("safevillage.jobs.urls")),
     path("posts/", include("safevillage.posts.urls")),

@@ -43,6 +43,9 @@ _OVERSIGHT = {
     "training.view",
     "posts.view",
     "posts.budget",
+    # Integrity flags on the figures: supervisors read and review them (integrity/actions.py).
+    "integrity.view",
+    "integrity.review",
 }
 # Those who keep the register at the commune and village also hold the public forums there.
 _RECORDING = {"places.view", "incidents.view", "incidents.record", "forums.view", "forums.record"}
@@ -110,6 +113,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "posts.view",
             "pilots.view",
             "audit.verify",
+            "integrity.view",
         }
     ),
 }

@@ -9,6 +9,7 @@ from safevillage.api import docs
 from safevillage.api.audit import AuditEventViewSet, AuditVerifyView
 from safevillage.api.errors import problem_type
 from safevillage.api.incidents import IncidentViewSet
+from safevillage.api.integrity import FlagListView
 from safevillage.api.people import PersonViewSet
 from safevillage.api.pilots import PilotViewSet
 from safevillage.api.places import PlaceViewSet
@@ -37,6 +38,7 @@ urlpatterns = [
     path("v1/reports/<str:place_code>/<str:period>/", ReportView.as_view(), name="report"),
     path("v1/safety/<str:place_code>/<str:period>/", SafetyView.as_view(), name="safety"),
     path("v1/rankings/<str:place_code>/<str:period>/", RankingView.as_view(), name="rankings"),
+    path("v1/integrity/flags/", FlagListView.as_view(), name="integrity-flags"),
     path("v1/", include(router.urls)),
     path("problems/<slug:slug>/", problem_type, name="problem-type"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

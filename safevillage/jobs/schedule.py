@@ -53,6 +53,12 @@ JOBS = [
         "JOBS_CLASSIFY_SAFETY_EVERY_MINUTES",
     ),
     Job(
+        "integrity_checks",
+        f"{TASKS}.check_integrity",
+        _("Check the figures' integrity"),
+        "JOBS_INTEGRITY_EVERY_MINUTES",
+    ),
+    Job(
         "refresh_statistics",
         f"{TASKS}.refresh_statistics",
         _("Refresh the database's statistics"),

@@ -80,6 +80,14 @@ def classify_safety() -> str:
     return " ".join(lines) or "No framework loaded."
 
 
+def check_integrity() -> str:
+    """Run the integrity checks for the whole country on the last ended quarter
+    (``integrity/run.py``): flags are raised, refreshed or marked no longer found."""
+    from safevillage.integrity.run import last_ended_period, run_checks
+
+    return run_checks(last_ended_period()).describe()
+
+
 def refresh_statistics() -> str:
     """Fresh planner statistics for the tables that changed (``core/planner_stats.py``)."""
     tables = planner_stats.refresh()

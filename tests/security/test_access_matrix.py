@@ -363,6 +363,20 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "service_provider": everywhere(404),
         "auditor": (200, 404, 404, 404),
     },
+    # Integrity flags: supervisors and auditors (integrity.view) over their area; a place
+    # outside it is the same 404 as a missing one; roles without the permission, 403.
+    "GET /api/v1/integrity/flags/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(403),
+        "national_secretariat": everywhere(LISTED),
+        "provincial_secretariat": (LISTED, LISTED, LISTED, 404),
+        "district_officer": (LISTED, LISTED, 404, 404),
+        "commune_police": everywhere(403),
+        "commune_council": everywhere(403),
+        "village_chief": everywhere(403),
+        "service_provider": everywhere(403),
+        "auditor": (LISTED, 404, 404, 404),
+    },
 }
 
 
@@ -517,8 +531,26 @@ def pilots_evaluation(world: World, client: APIClient, village: str) -> Outcome:
 def pilots_create(world: World, client: APIClient, village: str) -> Outcome:
     body = {"name": "Forums", "description": "Monthly forums.", "starts_on": "2025-01-01", "place_codes": [village[:6]]}
     return int(client.post("/api/v1/pilots/", body, format="json").status_code)
+
+
 def rankings(world: World, client: APIClient, village: str) -> Outcome:
     return int(client.get(f"/api/v1/rankings/{village[:6]}/2026Q1/?level=officer").status_code)
+
+
+def integrity_flags(world: World, client: APIClient, village: str) -> Outcome:
+    """A flag on the village's commune, asked for by the commune's code."""
+    from safevillage.integrity.models import Flag
+
+    commune = village[:6]
+    now = timezone.now()
+    flag, _created = Flag.objects.get_or_create(
+        place_code=commune,
+        period_id="2026Q1",
+        rule="late_entry",
+        defaults={"severity": "medium", "first_found_at": now, "last_found_at": now},
+    )
+    response = client.get("/api/v1/integrity/flags/", {"place": commune, "period": "2026Q1"})
+    return listed(response, lambda row: row["id"] == flag.pk)
 
 
 def policy_list(path: str, present: Callable[[dict[str, Any]], bool]) -> Callable[[World, APIClient, str], Outcome]:
@@ -613,6 +645,7 @@ CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "GET /api/v1/pilots/{id}/evaluation/": pilots_evaluation,
     "POST /api/v1/pilots/": pilots_create,
     "GET /api/v1/rankings/{place_code}/{period}/": rankings,
+    "GET /api/v1/integrity/flags/": integrity_flags,
 }
 
 
