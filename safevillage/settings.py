@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "safevillage.safety",
     "safevillage.ranking",
     "safevillage.integrity",
+    "safevillage.awards",
     "safevillage.api",
     "safevillage.jobs",
     "safevillage.posts",

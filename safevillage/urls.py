@@ -23,6 +23,7 @@ urlpatterns += [
     path("safety/", include("safevillage.safety.urls")),
     path("rankings/", include("safevillage.ranking.urls")),
     path("integrity/", include("safevillage.integrity.urls")),
+    path("awards/", include("safevillage.awards.urls")),
     path("public/", include("safevillage.public.urls")),
     path("jobs/", include("safevillage.jobs.urls")),
     path("posts/", include("safevillage.posts.urls")),
