@@ -271,6 +271,9 @@ SPECTACULAR_SETTINGS = {
         "SeizedItemUnitEnum": "safevillage.incidents.models.Unit",
         "AccountRoleEnum": "safevillage.accounts.roles.Role",
         "IncidentPersonRoleEnum": "safevillage.incidents.models.PersonRole",
+        # The awards API lists the values only (api/awards.py): its enums are named by them.
+        "AwardKindEnum": ["commune", "officer"],
+        "AwardLevelEnum": ["national", "province", "district"],
     },
 }
 
