@@ -156,7 +156,7 @@ class RankingView(APIView):
                 raise NotFound from None
             raise ValidationError({"period": [error.message]}) from None
         try:
-            result = ranking_for(target)
+            result = ranking_for(target, request.user)
         except NoWeights:
             raise NotFound from None
         weights = result.inputs["weights"]

@@ -15,10 +15,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from safevillage.audit.log import canonical_json
+from safevillage.audit.log import canonical_json, record_event
 from safevillage.core.periods import Period
 from safevillage.ranking import stats
 from safevillage.ranking.figures import CommuneFigures, commune_figures, officer_figures
@@ -87,18 +87,24 @@ def _commune_indicators(rows: list[CommuneFigures]) -> list[Indicator]:
 def funnel(rows: list[CommuneFigures], centre: float) -> dict[str, Any]:
     """Each commune's raw rate against its population with the 95 % and 99.8 % limits around
     the peer group's pooled rate at that population, which side it falls on, and the curves."""
+    exposures = [_exposure(row.population or 0, row.months) for row in rows]
+    at = stats.funnel_limits_at(centre, exposures)
     points = []
-    for row in rows:
-        exposure = _exposure(row.population or 0, row.months)
-        limits = stats.funnel_limits(centre, exposure)
-        rate = row.crimes / exposure
-        if rate > limits.high_998:
+    for i, row in enumerate(rows):
+        rate = row.crimes / exposures[i]
+        low_998, low_95, high_95, high_998 = (
+            float(at.low_998[i]),
+            float(at.low_95[i]),
+            float(at.high_95[i]),
+            float(at.high_998[i]),
+        )
+        if rate > high_998:
             flag = "above_998"
-        elif rate > limits.high_95:
+        elif rate > high_95:
             flag = "above_95"
-        elif rate < limits.low_998:
+        elif rate < low_998:
             flag = "below_998"
-        elif rate < limits.low_95:
+        elif rate < low_95:
             flag = "below_95"
         else:
             flag = ""
@@ -107,12 +113,12 @@ def funnel(rows: list[CommuneFigures], centre: float) -> dict[str, Any]:
                 "code": row.code,
                 "population": row.population,
                 "rate": _r(rate),
-                "expected": _r(centre * exposure),
+                "expected": _r(centre * exposures[i]),
                 "observed": row.crimes,
-                "low_998": _r(limits.low_998),
-                "low_95": _r(limits.low_95),
-                "high_95": _r(limits.high_95),
-                "high_998": _r(limits.high_998),
+                "low_998": _r(low_998),
+                "low_95": _r(low_95),
+                "high_95": _r(high_95),
+                "high_998": _r(high_998),
                 "flag": flag,
             }
         )
@@ -124,18 +130,18 @@ def funnel(rows: list[CommuneFigures], centre: float) -> dict[str, Any]:
         least = max((min(r.population or 0 for r in rows)) / 4, 50)
         most = max(r.population or 0 for r in rows) * 1.05
         ratio = (most / least) ** (1 / (CURVE_POINTS - 1)) if most > least else 1.0
-        for i in range(CURVE_POINTS):
-            population = round(least * ratio**i)
-            limits = stats.funnel_limits(centre, _exposure(population, months))
-            curve.append(
-                {
-                    "population": population,
-                    "low_998": _r(limits.low_998),
-                    "low_95": _r(limits.low_95),
-                    "high_95": _r(limits.high_95),
-                    "high_998": _r(limits.high_998),
-                }
-            )
+        populations = [round(least * ratio**i) for i in range(CURVE_POINTS)]
+        line = stats.funnel_limits_at(centre, [_exposure(n, months) for n in populations])
+        curve = [
+            {
+                "population": n,
+                "low_998": _r(float(line.low_998[i])),
+                "low_95": _r(float(line.low_95[i])),
+                "high_95": _r(float(line.high_95[i])),
+                "high_998": _r(float(line.high_998[i])),
+            }
+            for i, n in enumerate(populations)
+        ]
     return {"centre": _r(centre), "points": points, "curve": curve}
 
 
@@ -246,7 +252,9 @@ class Outcome:
     created: bool
 
 
-def compute(prefix: str, period: Period, level: str, *, now: datetime.datetime | None = None) -> Outcome:
+def compute(
+    prefix: str, period: Period, level: str, *, now: datetime.datetime | None = None, by: Any = None
+) -> Outcome:
     """The current ranking of ``level`` within ``prefix`` ("" the country) for ``period``,
     recomputed and stored again only if it changed. The caller has checked the reader's
     jurisdiction and that the level fits the area."""
@@ -257,25 +265,57 @@ def compute(prefix: str, period: Period, level: str, *, now: datetime.datetime |
     digest = hashlib.sha256(
         canonical_json({"area": prefix, "period": period.id, "level": level, **content}).encode()
     ).hexdigest()
-    with transaction.atomic():
-        current = (
-            RankingResult.objects.select_for_update()
-            .current()
-            .filter(area_code=prefix, period_id=period.id, level=level, weights=weights)
-            .first()
+    try:
+        with transaction.atomic():
+            outcome = _store(prefix, period, level, weights, content, digest, now)
+            if outcome.created:
+                # One event per changed ranking (derived from audited records, like the
+                # safety decisions): which ranking, under which weights, replacing what.
+                record_event(
+                    "ranking.compute",
+                    actor=by,
+                    target_type="ranking.ranking",
+                    target_id=f"{prefix or 'KH'}/{period.id}/{level}",
+                    target_label=f"{prefix or 'KH'} {period.id} {level}",
+                    new={"weights": weights.version, "rows": len(content["rows"]), "fingerprint": digest},
+                    place_code=prefix or None,
+                )
+            return outcome
+    except IntegrityError:
+        # Two readers computed the same new ranking at once: the other one's row is current.
+        current = RankingResult.objects.current().get(
+            area_code=prefix, period_id=period.id, level=level, weights=weights
         )
-        if current is not None and current.fingerprint == digest:
-            return Outcome(current, False)
-        if current is not None:
-            RankingResult.objects.filter(pk=current.pk).update(superseded_at=now)
-        stored = RankingResult.objects.create(
-            area_code=prefix,
-            period_id=period.id,
-            level=level,
-            weights=weights,
-            rows=content["rows"],
-            inputs=content["inputs"],
-            fingerprint=digest,
-            computed_at=now,
-        )
+        return Outcome(current, False)
+
+
+def _store(
+    prefix: str,
+    period: Period,
+    level: str,
+    weights: WeightSet,
+    content: dict[str, Any],
+    digest: str,
+    now: datetime.datetime,
+) -> Outcome:
+    current = (
+        RankingResult.objects.select_for_update()
+        .current()
+        .filter(area_code=prefix, period_id=period.id, level=level, weights=weights)
+        .first()
+    )
+    if current is not None and current.fingerprint == digest:
+        return Outcome(current, False)
+    if current is not None:
+        RankingResult.objects.filter(pk=current.pk).update(superseded_at=now)
+    stored = RankingResult.objects.create(
+        area_code=prefix,
+        period_id=period.id,
+        level=level,
+        weights=weights,
+        rows=content["rows"],
+        inputs=content["inputs"],
+        fingerprint=digest,
+        computed_at=now,
+    )
     return Outcome(stored, True)

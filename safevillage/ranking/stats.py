@@ -114,12 +114,9 @@ def competition_ranks(values: Sequence[float], *, higher_is_better: bool = True)
 
 
 def rank_draws(scores: np.ndarray) -> np.ndarray:
-    """Ranks (1: the highest score) of each column within each row of draws x places."""
-    order = np.argsort(-scores, axis=1, kind="stable")
-    ranks = np.empty_like(order)
-    rows = np.arange(scores.shape[0])[:, None]
-    ranks[rows, order] = np.arange(1, scores.shape[1] + 1)
-    return ranks
+    """Competition ranks (1: the highest score; ties share the best rank, as the point ranks
+    do) of each column within each row of draws x places."""
+    return np.asarray(stats.rankdata(-scores, method="min", axis=1), dtype=np.int64)
 
 
 def rank_interval(scores: np.ndarray, level: float) -> tuple[list[int], list[int]]:
@@ -135,28 +132,33 @@ def rng(seed: int = SEED) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def poisson_count_limits(expected: np.ndarray, p: float) -> np.ndarray:
+    """Spiegelhalter's interpolated ``p`` quantile of Poisson(``expected``), for many expected
+    counts at once: with r the exact quantile (the least r with F(r) >= p), the limit is
+    r - (F(r) - p) / (F(r) - F(r - 1)), which moves smoothly with ``expected`` instead of in
+    whole steps."""
+    e = np.asarray(expected, dtype=float)
+    safe = np.where(e > 0, e, 1.0)
+    r = stats.poisson.ppf(p, safe)
+    at = stats.poisson.cdf(r, safe)
+    below = np.where(r > 0, stats.poisson.cdf(r - 1, safe), 0.0)
+    step = at - below
+    limit = np.where(step > 0, np.maximum(r - (at - p) / np.where(step > 0, step, 1.0), 0.0), r)
+    return np.where(e > 0, limit, 0.0)
+
+
 def poisson_count_limit(expected: float, p: float) -> float:
-    """Spiegelhalter's interpolated ``p`` quantile of Poisson(``expected``): with r the exact
-    quantile (the least r with F(r) ≥ p), the limit is r - (F(r) - p) / (F(r) - F(r - 1)),
-    which moves smoothly with ``expected`` instead of in whole steps."""
-    if expected <= 0:
-        return 0.0
-    r = float(stats.poisson.ppf(p, expected))
-    at = float(stats.poisson.cdf(r, expected))
-    below = float(stats.poisson.cdf(r - 1, expected)) if r > 0 else 0.0
-    if at == below:
-        return r
-    return max(r - (at - p) / (at - below), 0.0)
+    return float(poisson_count_limits(np.array([expected]), p)[0])
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Rates (per unit of exposure) bounding the funnel at one exposure."""
+    """Rates (per unit of exposure) bounding the funnel at one exposure each."""
 
-    low_998: float
-    low_95: float
-    high_95: float
-    high_998: float
+    low_998: np.ndarray
+    low_95: np.ndarray
+    high_95: np.ndarray
+    high_998: np.ndarray
 
 
 # Two-sided: 95 % and 99.8 % (about 2 and 3 standard deviations).
@@ -164,17 +166,35 @@ P_95 = (0.025, 0.975)
 P_998 = (0.001, 0.999)
 
 
-def funnel_limits(rate: float, exposure: float) -> Limits:
-    """The control limits of a rate at ``exposure`` around the peer ``rate``."""
+def funnel_limits_at(rate: float, exposures: Sequence[float]) -> Limits:
+    """The control limits around the peer ``rate`` at each of ``exposures`` (all positive)."""
+    exposure = np.asarray(exposures, dtype=float)
     expected = rate * exposure
-    low_998, low_95 = (poisson_count_limit(expected, p) / exposure for p in (P_998[0], P_95[0]))
-    high_95, high_998 = (poisson_count_limit(expected, p) / exposure for p in (P_95[1], P_998[1]))
-    return Limits(low_998, low_95, high_95, high_998)
+    return Limits(
+        poisson_count_limits(expected, P_998[0]) / exposure,
+        poisson_count_limits(expected, P_95[0]) / exposure,
+        poisson_count_limits(expected, P_95[1]) / exposure,
+        poisson_count_limits(expected, P_998[1]) / exposure,
+    )
 
 
-def normal_limits(rate: float, exposure: float) -> Limits:
+@dataclass(frozen=True)
+class Limit:
+    low_998: float
+    low_95: float
+    high_95: float
+    high_998: float
+
+
+def funnel_limits(rate: float, exposure: float) -> Limit:
+    """The control limits of a rate at one ``exposure`` around the peer ``rate``."""
+    at = funnel_limits_at(rate, [exposure])
+    return Limit(float(at.low_998[0]), float(at.low_95[0]), float(at.high_95[0]), float(at.high_998[0]))
+
+
+def normal_limits(rate: float, exposure: float) -> Limit:
     """The normal approximation of the same limits, rate ± z √(rate / exposure): what a
     spreadsheet would draw, kept to show how far it is from the exact ones at small sizes."""
     sd = math.sqrt(rate / exposure)
     z95, z998 = stats.norm.ppf(0.975), stats.norm.ppf(0.999)
-    return Limits(max(rate - z998 * sd, 0), max(rate - z95 * sd, 0), rate + z95 * sd, rate + z998 * sd)
+    return Limit(max(rate - z998 * sd, 0), max(rate - z95 * sd, 0), rate + z95 * sd, rate + z998 * sd)

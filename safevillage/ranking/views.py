@@ -75,9 +75,9 @@ def resolve(user: AnyUser, place: str, period: str, level: str) -> Target:
     return Target(area, parsed, level)
 
 
-def ranking_for(target: Target) -> RankingResult:
+def ranking_for(target: Target, by: Any = None) -> RankingResult:
     """The stored ranking, recomputed (and stored again only if it changed). Raises NoWeights."""
-    return compute(target.code, target.period, target.level).result
+    return compute(target.code, target.period, target.level, by=by).result
 
 
 def _bad(request: HttpRequest, message: str) -> HttpResponse:
@@ -126,7 +126,7 @@ def detail(request: HttpRequest, place: str, period: str) -> HttpResponse:
     except BadRequest as problem:
         return _bad(request, problem.message)
     try:
-        result = ranking_for(target)
+        result = ranking_for(target, request.user)
     except NoWeights:
         return _bad(request, _("No indicator weights apply to this period yet."))
     context: dict[str, Any] = {

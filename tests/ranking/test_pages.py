@@ -71,6 +71,9 @@ def test_a_ranking_is_stored_once_and_again_only_when_it_changes(prey_veng, make
     first.result.refresh_from_db()
     assert first.result.superseded_at is not None
     assert RankingResult.objects.current().filter(area_code="14").count() == 1
+    from safevillage.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="ranking.compute", target_id="14/2025Q1/commune").count() == 2
 
 
 def test_another_district_is_the_same_404_as_a_missing_one(vannak, prey_veng):
@@ -113,3 +116,17 @@ def test_the_index_redirects_to_the_ranking(national, places):
     response = _client(national).get("/rankings/?place=14&period=2025Q1&level=commune")
     assert response.status_code == 302 and response["Location"] == "/rankings/14/2025Q1/?level=commune"
     assert _client(national).get("/rankings/").status_code == 200
+
+
+def test_the_rank_command(prey_veng):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("rank", period="2025Q1", place="14", stdout=out)
+    assert out.getvalue().startswith("3 of 3 communes of 14 ranked for 2025Q1 in ")
+    assert out.getvalue().rstrip().endswith("stored.")
+    with pytest.raises(CommandError):
+        call_command("rank", period="2025Q1", place="14", level="officer", stdout=out)

@@ -136,3 +136,11 @@ def test_rank_intervals_are_deterministic_and_contain_the_rank():
 def test_competition_ranks_share_ties():
     assert stats.competition_ranks([3.0, 5.0, 5.0, 1.0]) == [3, 1, 1, 4]
     assert stats.competition_ranks([3.0, 5.0, 5.0, 1.0], higher_is_better=False) == [2, 3, 3, 1]
+
+
+def test_places_nothing_separates_share_the_first_rank_in_every_draw():
+    # No offence recorded anywhere, so no share solved: nothing tells the places apart, and
+    # none is ranked above another by the order it was listed in.
+    indicator = Indicator("solved", "share", [0, 0, 0], [0, 0, 0])
+    ranked = rank([indicator], {"solved": 1.0}, 0.9)
+    assert (ranked.ranks, ranked.low, ranked.high) == ([1, 1, 1], [1, 1, 1], [1, 1, 1])
