@@ -5,6 +5,7 @@ jurisdiction are the same 404."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -145,22 +146,30 @@ class FlagListView(generics.ListAPIView[Flag]):
         user = self.request.user
         params = self.request.query_params
         flags = Flag.objects.visible_to(user)
-        if place := params.get("place", "").strip():
+        # A parameter given is checked as the schema states it, empty included.
+        if "place" in params:
+            place = params["place"]
+            if not re.fullmatch(PLACE_PATTERN, place):
+                raise ValidationError({"place": [_("A place is an NCDD code of 2, 4, 6 or 8 digits.")]})
             visible = Place.objects.filter(prefix_filter(user, "integrity.view", "code"))
-            if not (place.isdigit() and len(place) in (2, 4, 6, 8)) or not visible.filter(code=place).exists():
+            if not visible.filter(code=place).exists():
                 raise NotFound
             flags = flags.filter(under("place_code", place))
-        if period := params.get("period", "").strip():
+        if "period" in params:
             try:
-                flags = flags.filter(period_id=Period.parse(period).id)
+                if not re.fullmatch(PERIOD_PATTERN, params["period"]):
+                    raise PeriodError(
+                        _("A period is a month (202601), a quarter (2026Q1), a semester (2026S1) or a year (2026).")
+                    )
+                flags = flags.filter(period_id=Period.parse(params["period"]).id)
             except PeriodError as error:
                 raise ValidationError({"period": [str(error)]}) from None
-        if status := params.get("status", "").strip():
-            if status not in FlagStatus.values:
+        if "status" in params:
+            if params["status"] not in FlagStatus.values:
                 raise ValidationError({"status": [_("Choose open, explained or confirmed.")]})
-            flags = flags.filter(status=status)
-        if rule := params.get("rule", "").strip():
-            if rule not in BY_CODE:
+            flags = flags.filter(status=params["status"])
+        if "rule" in params:
+            if params["rule"] not in BY_CODE:
                 raise ValidationError({"rule": [_("There is no such rule.")]})
-            flags = flags.filter(rule=rule)
+            flags = flags.filter(rule=params["rule"])
         return flags.order_by("-last_found_at", "place_code", "rule", "id")
