@@ -23,6 +23,7 @@ MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("safety:index", _("Safety classification"), "reports.view"),
     ("pilots:index", _("Pilots"), "pilots.view"),
     ("integrity:list", _("Integrity flags"), "integrity.view"),
+    ("awards:index", _("Awards"), "awards.view"),
     ("audit:verify", _("Audit"), "audit.verify"),
     ("jobs:runs", _("Scheduled jobs"), "jobs.view"),
     ("people", _("People"), "users.manage"),
