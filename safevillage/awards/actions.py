@@ -89,7 +89,7 @@ def open_round(*, by: Any, area_code: str, year: int, kind: str) -> AwardRound:
     if AwardRound.objects.filter(area_code=area_code, year=year, kind=kind).exists():
         raise Conflict(_("This round is already open."))
     try:
-        ranking = compute(area_code, Period.parse(str(year)), RankingLevel(kind)).result
+        ranking = compute(area_code, Period.parse(str(year)), RankingLevel(kind), by=by).result
     except NoWeights:
         raise AwardError(_("No indicator weights apply to this year yet.")) from None
     now = timezone.now()

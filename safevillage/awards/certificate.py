@@ -67,7 +67,9 @@ def render_certificate(nomination: Nomination, verify_url: str) -> bytes:
         place = nomination.place
         name_km, name_latin = place.name_km, place.name_latin
     else:
-        name_km, name_latin = nomination.name_km, nomination.name_latin or nomination.name_km
+        # An officer has one name, as the register spells it: printed once.
+        name_km = nomination.name_km or nomination.name_latin
+        name_latin = nomination.name_latin or name_km
     context: dict[str, Any] = {
         "km": _texts(nomination, "km"),
         "en": _texts(nomination, "en"),

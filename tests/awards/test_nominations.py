@@ -118,3 +118,26 @@ def test_rounds_are_one_a_year_and_officers_are_nominated_within_a_district(prov
     assert national_round.level == "national" and {"140305", "140306", "140401"} <= nominated
     officers = actions.open_round(by=vannak, area_code="1403", year=YEAR, kind="officer")
     assert officers.level == "district"
+
+
+def test_officers_are_nominated_from_the_district_ranking_and_blocked_by_their_place_flags(
+    prey_veng, vannak, sokha, dara, open_flag
+):
+    from safevillage.incidents.models import Incident
+
+    Incident.objects.filter(place_code__startswith="140305").update(assigned_to=sokha)
+    Incident.objects.filter(place_code__startswith="140306").update(assigned_to=dara)
+    open_flag("140305", "2025Q2")
+    award_round = actions.open_round(by=vannak, area_code="1403", year=YEAR, kind="officer")
+    ranking = award_round.ranking
+    assert [n.subject_code for n in award_round.nominations.order_by("position")] == [
+        row["code"] for row in ranking.rows
+    ]
+    nominations = _by_code(award_round)
+    mine = nominations[str(sokha.pk)]
+    assert mine.officer == sokha and mine.place_code == "140305" and mine.name_latin == "Sokha Chan"
+    assert mine.evidence["eligible"] is False and mine.evidence["reasons"] == ["flags_open"]
+    assert nominations[str(dara.pk)].evidence["eligible"] is True
+    with pytest.raises(actions.AwardError):
+        actions.decide(mine, by=vannak, decision="awarded", reason="Most solved.", version=1)
+    actions.decide(nominations[str(dara.pk)], by=vannak, decision="awarded", reason="Solved in time.", version=1)
