@@ -37,7 +37,7 @@ def _texts(nomination: Nomination, language: str) -> dict[str, str]:
                 authority = _("District secretariat of %(area)s") % {"area": name}
             where = name
         if award_round.kind == AwardKind.COMMUNE:
-            award = _("Safe Village-Commune award of %(year)s: commune placed %(position)s of %(area)s") % {
+            award = _("Safe Village-Commune award of %(year)s: commune placed %(position)s in %(area)s") % {
                 "year": award_round.year,
                 "position": nomination.rank,
                 "area": where,
