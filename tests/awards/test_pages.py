@@ -124,3 +124,9 @@ def test_a_certificate_is_checked_by_its_code(province_round, chenda):
     pending = _nomination(province_round, "140305")
     assert anonymous.get(f"/awards/verify/{pending.verification_code}/").status_code == 404
     assert anonymous.get("/awards/verify/NOSUCHCODE/").status_code == 404
+
+
+def test_the_menu_offers_awards_to_the_secretariats_and_auditors(vannak, auditor, sokha):
+    assert 'href="/awards/"' in _client(vannak).get("/").content.decode()
+    assert 'href="/awards/"' in _client(auditor).get("/").content.decode()
+    assert 'href="/awards/"' not in _client(sokha).get("/").content.decode()
