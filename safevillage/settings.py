@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "safevillage.ranking",
     "safevillage.integrity",
     "safevillage.charts",
+    "safevillage.awards",
     "safevillage.api",
     "safevillage.jobs",
     "safevillage.posts",
@@ -304,6 +305,9 @@ SPECTACULAR_SETTINGS = {
         "SeizedItemUnitEnum": "safevillage.incidents.models.Unit",
         "AccountRoleEnum": "safevillage.accounts.roles.Role",
         "IncidentPersonRoleEnum": "safevillage.incidents.models.PersonRole",
+        # The awards API lists the values only (api/awards.py): its enums are named by them.
+        "AwardKindEnum": ["commune", "officer"],
+        "AwardLevelEnum": ["national", "province", "district"],
     },
 }
 

@@ -24,6 +24,7 @@ urlpatterns += [
     path("maps/", include("safevillage.maps.urls")),
     path("integrity/", include("safevillage.integrity.urls")),
     path("rankings/", include("safevillage.ranking.urls")),
+    path("awards/", include("safevillage.awards.urls")),
     path("public/", include("safevillage.public.urls")),
     path("jobs/", include("safevillage.jobs.urls")),
     path("posts/", include("safevillage.posts.urls")),

@@ -26,6 +26,7 @@ MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("maps:index", _("Maps"), "reports.view"),
     ("ranking:index", _("Competition ranking"), "reports.view"),
     ("integrity:list", _("Integrity flags"), "integrity.view"),
+    ("awards:index", _("Awards"), "awards.view"),
     ("audit:verify", _("Audit"), "audit.verify"),
     ("jobs:runs", _("Scheduled jobs"), "jobs.view"),
     ("people", _("People"), "users.manage"),

@@ -77,13 +77,18 @@ _TRAINING = {"training.manage"}
 # holds pilots.view; an auditor assigned to a province or the country reads them too.
 _PILOTS = {"pilots.view", "pilots.manage"}
 
+# Yearly awards (guideline III.B.6, IV.6): the secretariats of the district, the province and
+# the nation open their own level's rounds and decide them (awards/actions.py: held *at* the
+# round's area); auditors read them.
+_AWARDS = {"awards.view", "awards.decide"}
+
 PERMISSIONS: dict[str, frozenset[str]] = {
     # jobs.view: the scheduled jobs and their failures are watched for the whole country.
     Role.NATIONAL_SECRETARIAT: frozenset(
-        _OVERSIGHT | _TRAINING | _PILOTS | {"users.manage", "policy.manage", "reports.accept", "jobs.view"}
+        _OVERSIGHT | _TRAINING | _PILOTS | _AWARDS | {"users.manage", "policy.manage", "reports.accept", "jobs.view"}
     ),
-    Role.PROVINCIAL_SECRETARIAT: frozenset(_OVERSIGHT | _TRAINING | _PILOTS | {"users.manage"}),
-    Role.DISTRICT_OFFICER: frozenset(_OVERSIGHT | _TRAINING),
+    Role.PROVINCIAL_SECRETARIAT: frozenset(_OVERSIGHT | _TRAINING | _PILOTS | _AWARDS | {"users.manage"}),
+    Role.DISTRICT_OFFICER: frozenset(_OVERSIGHT | _TRAINING | _AWARDS),
     Role.COMMUNE_POLICE: frozenset(
         _RECORDING
         | _HISTORY
@@ -119,6 +124,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "training.view",
             "posts.view",
             "pilots.view",
+            "awards.view",
             "audit.verify",
             "integrity.view",
         }

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from safevillage.api import docs
 from safevillage.api.audit import AuditEventViewSet, AuditVerifyView
+from safevillage.api.awards import AwardRoundViewSet
 from safevillage.api.errors import problem_type
 from safevillage.api.incidents import IncidentViewSet
 from safevillage.api.integrity import FlagListView
@@ -32,6 +33,7 @@ router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("public/categories", PublicCategoryViewSet, basename="public-category")
 router.register("pilots", PilotViewSet, basename="pilot")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("awards", AwardRoundViewSet, basename="award-round")
 
 urlpatterns = [
     path("v1/audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),

@@ -39,6 +39,7 @@ from rest_framework.test import APIClient
 
 from safevillage.accounts.models import DeviceToken, RoleAssignment, User
 from safevillage.accounts.roles import Role
+from safevillage.awards.models import AwardRound
 from safevillage.incidents.models import Incident
 from safevillage.pilots.models import Pilot
 from safevillage.places.models import Place
@@ -364,6 +365,46 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "auditor": (200, 404, 404, 404),
     },
     **PILOTS_EXPECTED,
+    # Award rounds of the village's district (awards.view: the district, provincial and
+    # national secretariats and auditors over the round's area; an auditor of a commune reads
+    # no district's round).
+    "GET /api/v1/awards/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(UNLISTED),
+        "national_secretariat": everywhere(LISTED),
+        "provincial_secretariat": (LISTED, LISTED, LISTED, UNLISTED),
+        "district_officer": (LISTED, LISTED, UNLISTED, UNLISTED),
+        "commune_police": everywhere(UNLISTED),
+        "commune_council": everywhere(UNLISTED),
+        "village_chief": everywhere(UNLISTED),
+        "service_provider": everywhere(UNLISTED),
+        "auditor": everywhere(UNLISTED),
+    },
+    "GET /api/v1/awards/{id}/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(404),
+        "national_secretariat": everywhere(200),
+        "provincial_secretariat": (200, 200, 200, 404),
+        "district_officer": (200, 200, 404, 404),
+        "commune_police": everywhere(404),
+        "commune_council": everywhere(404),
+        "village_chief": everywhere(404),
+        "service_provider": everywhere(404),
+        "auditor": everywhere(404),
+    },
+    # Competition ranking (the officers of the place's commune): scoped like the reports.
+    "GET /api/v1/rankings/{place_code}/{period}/": {
+        "anonymous": everywhere(401),
+        "no_assignment": everywhere(404),
+        "national_secretariat": everywhere(200),
+        "provincial_secretariat": (200, 200, 200, 404),
+        "district_officer": (200, 200, 404, 404),
+        "commune_police": (200, 404, 404, 404),
+        "commune_council": (200, 404, 404, 404),
+        "village_chief": everywhere(404),
+        "service_provider": everywhere(404),
+        "auditor": (200, 404, 404, 404),
+    },
     # Integrity flags: supervisors and auditors (integrity.view) over their area; a place
     # outside it is the same 404 as a missing one; roles without the permission, 403.
     "GET /api/v1/integrity/flags/": {
@@ -377,18 +418,6 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "village_chief": everywhere(403),
         "service_provider": everywhere(403),
         "auditor": (LISTED, 404, 404, 404),
-    # Competition ranking (the officers of the place's commune): scoped like the reports.
-    "GET /api/v1/rankings/{place_code}/{period}/": {
-        "anonymous": everywhere(401),
-        "no_assignment": everywhere(404),
-        "national_secretariat": everywhere(200),
-        "provincial_secretariat": (200, 200, 200, 404),
-        "district_officer": (200, 200, 404, 404),
-        "commune_police": (200, 404, 404, 404),
-        "commune_council": (200, 404, 404, 404),
-        "village_chief": everywhere(404),
-        "service_provider": everywhere(404),
-        "auditor": (200, 404, 404, 404),
     },
 }
 
@@ -546,6 +575,51 @@ def pilots_create(world: World, client: APIClient, village: str) -> Outcome:
     return int(client.post("/api/v1/pilots/", body, format="json").status_code)
 
 
+def award_round_at(world: World, village: str) -> AwardRound:
+    """The commune round of the village's district for 2025, on an empty stored ranking."""
+    from safevillage.ranking.models import RankingResult, WeightSet
+
+    district = village[:4]
+    weights, _created = WeightSet.objects.get_or_create(
+        version="matrix", defaults={"valid_from": datetime.date(2020, 1, 1)}
+    )
+    now = timezone.now()
+    ranking, _created = RankingResult.objects.get_or_create(
+        area_code=district,
+        period_id="2025",
+        level="commune",
+        weights=weights,
+        superseded_at=None,
+        defaults={"rows": [], "inputs": {}, "fingerprint": "matrix", "computed_at": now},
+    )
+    award_round, _created = AwardRound.objects.get_or_create(
+        area_code=district,
+        year=2025,
+        kind="commune",
+        defaults={
+            "area": Place.objects.get(code=district),
+            "level": "district",
+            "ranking": ranking,
+            "opened_by": world.officer_at(village),
+            "opened_at": now,
+        },
+    )
+    return award_round
+
+
+def awards_list(world: World, client: APIClient, village: str) -> Outcome:
+    award_round = award_round_at(world, village)
+    return listed(client.get("/api/v1/awards/", {"limit": 500}), lambda row: row["id"] == award_round.pk)
+
+
+def awards_detail(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/awards/{award_round_at(world, village).pk}/").status_code)
+
+
+def rankings(world: World, client: APIClient, village: str) -> Outcome:
+    return int(client.get(f"/api/v1/rankings/{village[:6]}/2026Q1/?level=officer").status_code)
+
+
 def integrity_flags(world: World, client: APIClient, village: str) -> Outcome:
     """A flag on the village's commune, asked for by the commune's code."""
     from safevillage.integrity.models import Flag
@@ -560,8 +634,6 @@ def integrity_flags(world: World, client: APIClient, village: str) -> Outcome:
     )
     response = client.get("/api/v1/integrity/flags/", {"place": commune, "period": "2026Q1"})
     return listed(response, lambda row: row["id"] == flag.pk)
-def rankings(world: World, client: APIClient, village: str) -> Outcome:
-    return int(client.get(f"/api/v1/rankings/{village[:6]}/2026Q1/?level=officer").status_code)
 
 
 def policy_list(path: str, present: Callable[[dict[str, Any]], bool]) -> Callable[[World, APIClient, str], Outcome]:
@@ -702,6 +774,8 @@ CALLS: dict[str, Callable[[World, APIClient, str], Outcome]] = {
     "POST /api/v1/pilots/": pilots_create,
     "GET /api/v1/integrity/flags/": integrity_flags,
     "GET /api/v1/rankings/{place_code}/{period}/": rankings,
+    "GET /api/v1/awards/": awards_list,
+    "GET /api/v1/awards/{id}/": awards_detail,
 }
 
 
