@@ -124,7 +124,7 @@ class FlagSerializer(CheckedTextModelSerializer[Flag]):
                 "period",
                 {"type": "string", "pattern": PERIOD_PATTERN},
                 OpenApiParameter.QUERY,
-                description="202601, 2026Q1, 2026S1, 2026",
+                description="202601, 2026Q1, 2026S1, 2026: the flags of the period and of the periods inside it",
             ),
             OpenApiParameter("status", {"type": "string", "enum": FlagStatus.values}, OpenApiParameter.QUERY),
             OpenApiParameter("rule", {"type": "string", "enum": list(BY_CODE)}, OpenApiParameter.QUERY),
@@ -161,7 +161,8 @@ class FlagListView(generics.ListAPIView[Flag]):
                     raise PeriodError(
                         _("A period is a month (202601), a quarter (2026Q1), a semester (2026S1) or a year (2026).")
                     )
-                flags = flags.filter(period_id=Period.parse(params["period"]).id)
+                inner = Period.parse(params["period"]).within()  # a year's quarters and months too
+                flags = flags.filter(period_id__in=[period.id for period in inner])
             except PeriodError as error:
                 raise ValidationError({"period": [str(error)]}) from None
         if "status" in params:

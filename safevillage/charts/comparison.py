@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -91,17 +91,14 @@ def children_of(place: Place | None, period: Period) -> list[Place]:
 
 def open_flags(code: str, period: Period, length: int) -> dict[str, int]:
     """Open integrity flags on each child and the places under it, of the period or a period
-    inside it (a year counts its quarters' and months' flags). As for award eligibility, a
-    flag the last run no longer finds counts while it waits for its review."""
+    inside it (a year counts its quarters' and months' flags, as the flags' list does). As
+    for award eligibility, a flag the last run no longer finds counts while it waits for its
+    review."""
     from safevillage.integrity.models import Flag
 
-    found: dict[str, int] = {}
-    flags = Flag.objects.open().filter(under("place_code", code), period_id__startswith=str(period.year))
-    for place_code, period_id in flags.values_list("place_code", "period_id"):
-        inner = Period.parse(period_id)
-        if period.start <= inner.start and inner.end <= period.end:
-            found[place_code[:length]] = found.get(place_code[:length], 0) + 1
-    return found
+    flags = Flag.objects.open().filter(under("place_code", code), period_id__in=[inner.id for inner in period.within()])
+    grouped = flags.annotate(child=Substr("place_code", 1, length)).values("child").annotate(n=Count("id")).order_by()
+    return {row["child"]: row["n"] for row in grouped}
 
 
 def compare(place: Place | None, period: Period, sort: str = "", now: datetime.datetime | None = None) -> Comparison:

@@ -161,6 +161,16 @@ class Period:
             return []
         return [Period.from_month(m, PeriodKind.QUARTER) for m in self.months[::3]]
 
+    def within(self) -> list[Period]:
+        """Every period (of each kind) inside this one, itself included: a year's semesters,
+        quarters and months."""
+        return [
+            Period.from_month(month, kind)
+            for kind in PeriodKind
+            if SPAN[kind] <= SPAN[self.kind]
+            for month in self.months[:: SPAN[kind]]
+        ]
+
     # --- neighbours ----------------------------------------------------------------
     def previous(self) -> Period:
         """The period of the same kind just before (December 2025 before January 2026)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -36,8 +36,8 @@ def flags_for(user: object, params: dict[str, str]) -> tuple[object, dict[str, s
             flags = flags.filter(under("place_code", place))
     period = params.get("period", "").strip()
     if period:
-        try:
-            flags = flags.filter(period_id=Period.parse(period).id)
+        try:  # a year lists its quarters' and months' flags too
+            flags = flags.filter(period_id__in=[inner.id for inner in Period.parse(period).within()])
         except PeriodError as problem:
             errors["period"] = str(problem)
     if rule := params.get("rule", "").strip():
@@ -50,6 +50,8 @@ def flags_for(user: object, params: dict[str, str]) -> tuple[object, dict[str, s
 @login_required
 @require_GET
 def flag_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "integrity.view"):
+        raise Http404
     params = {key: request.GET.get(key, "").strip() for key in ("place", "period", "rule", "status")}
     flags, errors = flags_for(request.user, params)
     page = Paginator(flags.order_by("-last_found_at", "place_code", "rule"), PAGE_SIZE).get_page(  # type: ignore[attr-defined]
@@ -66,7 +68,6 @@ def flag_list(request: HttpRequest) -> HttpResponse:
             "statuses": FlagStatus.choices,
             "params": params,
             "errors": errors,
-            "may_view": can(request.user, "integrity.view"),
         },
         status=400 if errors else 200,
     )

@@ -77,3 +77,13 @@ def test_flag_page_in_khmer(make_flag: Callable[..., Flag], vannak: object, khme
 
 def test_a_bad_period_filter_is_a_400(vannak: object) -> None:
     assert client_for(vannak).get("/integrity/?period=2025Q9").status_code == 400
+
+
+def test_the_list_is_a_404_without_the_permission_and_a_year_lists_its_quarters(
+    make_flag: Callable[..., Flag], vannak: object, sokha: object
+) -> None:
+    assert client_for(sokha).get("/integrity/").status_code == 404
+    flag = make_flag()
+    year = flag.period_id[:4]
+    page = client_for(vannak).get(f"/integrity/?period={year}").content.decode()
+    assert f"/integrity/flags/{flag.pk}/" in page
