@@ -37,7 +37,8 @@ from django.views.decorators.http import condition, require_safe
 
 from safevillage.core.period_picker import reporting_period
 from safevillage.core.periods import Period, PeriodError, PeriodKind
-from safevillage.places.models import Place
+from safevillage.maps.render import Choropleth, choropleth
+from safevillage.places.models import LEVEL_BY_LENGTH, Place
 from safevillage.portal import dictionary, safety
 from safevillage.portal.publication import PlaceFigures, Publication, publication
 
@@ -189,6 +190,24 @@ def _period_links(target: Target, query: str) -> list[dict[str, str]]:
     ]
 
 
+def _map(target: Target, query: str) -> Choropleth:
+    """The places under this one (a commune: its district's communes) coloured by the records
+    reported, as published: a hidden figure is drawn as "no data", never guessed. A place
+    leads to its own portal page, never to the records behind it."""
+    pub = target.publication
+    parent = target.code if target.code in pub.children else target.code[:-2]
+    level = LEVEL_BY_LENGTH[len(parent) + 2]
+    values = {kid: pub.places[kid].counts["reported"] for kid in pub.children.get(parent, [])}
+    return choropleth(
+        parent,
+        level,
+        values,
+        link_for=lambda code: reverse("portal:place", args=[code, target.period.id]) + query,
+        display=lambda value: number_format(value, force_grouping=True),
+        title=_("Reported in the period, by place"),
+    )
+
+
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The country's page for the last quarter that has ended."""
@@ -231,6 +250,7 @@ def place_page(request: HttpRequest, place: str, period: str) -> HttpResponse:
         if len(target.code) == 6 and pub.framework
         else None,
         "query": query,
+        "map": _map(target, query),
         "switch_language": _switch(request, here),
         "csv_url": reverse("portal:place_csv", args=[target.slug, target.period.id]),
         "json_url": reverse("portal:place_json", args=[target.slug, target.period.id]),

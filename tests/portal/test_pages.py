@@ -139,10 +139,16 @@ def test_another_language_is_another_etag_and_the_language_is_the_address(client
 
 
 def test_numbers_are_written_with_grouped_thousands(register: None) -> None:
+    from django.utils import translation
+
     from safevillage.portal.views import _display
 
-    assert _display(12345) == "12,345"
-    assert _display(None) in ("hidden", "បានលាក់")
+    for language in ("en", "km"):
+        with translation.override(language):
+            assert _display(12345) == "12,345"
+            assert _display(1234567, percent=False) == "1,234,567"
+    with translation.override("en"):
+        assert _display(None) == "hidden"
 
 
 def test_missing_places_and_periods_are_404(client: Client, register: None) -> None:
@@ -166,4 +172,4 @@ def test_the_data_dictionary_names_every_field_and_the_licence(client: Client) -
 def test_no_safety_classification_stored_is_said(client: Client, register: None) -> None:
     page = get(client, f"/open/140305/{PERIOD}/?lang=en").content.decode()
     assert "No safety classification is stored for this commune and period." in page
-    assert "The map of the places is coming" in page
+    assert "Reported in the period, by place" in page and "The trend over time is coming" in page
