@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linprog  # type: ignore[import-untyped]
-from scipy.sparse import csr_matrix, hstack, lil_matrix  # type: ignore[import-untyped]
+from scipy.sparse import csr_matrix, hstack  # type: ignore[import-untyped]
 
 HIDDEN_UP_TO = 10
 
@@ -105,19 +105,19 @@ def greatest_of(
     # Only the sums holding a hidden figure tell anything about one.
     involved = [(parts, whole) for parts, whole in sums if any(known[c] is None for c in (*parts, whole))]
     n = len(hidden)
-    a_eq = lil_matrix((max(len(involved), 1), n))
+    rows: list[int] = []
+    columns: list[int] = []
+    entries: list[float] = []
     b_eq = np.zeros(max(len(involved), 1))
     for row, (parts, whole) in enumerate(involved):
-        for c in parts:
+        for c, sign in [*((c, 1.0) for c in parts), (whole, -1.0)]:
             if c in position:
-                a_eq[row, position[c]] += 1
+                rows.append(row)
+                columns.append(position[c])
+                entries.append(sign)
             else:
-                b_eq[row] -= known[c] or 0
-        if whole in position:
-            a_eq[row, position[whole]] -= 1
-        else:
-            b_eq[row] += known[whole] or 0
-    a_csr = a_eq.tocsr()
+                b_eq[row] -= sign * (known[c] or 0)
+    a_csr = csr_matrix((entries, (rows, columns)), shape=(max(len(involved), 1), n))
     found: dict[int, float] = {}
     last: np.ndarray | None = None
 
@@ -128,16 +128,25 @@ def greatest_of(
         return [c for c in open_cells if c not in reached]
 
     open_cells = wanted
-    while enough is not None and open_cells:
+    # Unless exact, two programmes at most: what they leave is answered as exposed.
+    rounds = 0
+    while enough is not None and open_cells and (exact or rounds < 2):
+        rounds += 1
         # y_c <= x_c and 0 <= y_c <= enough; maximise the sum of the y_c.
         k = len(open_cells)
-        a_ub = lil_matrix((k, n + k))
-        for row, c in enumerate(open_cells):
-            a_ub[row, n + row] = 1
-            a_ub[row, position[c]] = -1
+        a_ub = csr_matrix(
+            (
+                np.concatenate([np.ones(k), -np.ones(k)]),
+                (
+                    np.concatenate([np.arange(k), np.arange(k)]),
+                    np.concatenate([n + np.arange(k), [position[c] for c in open_cells]]),
+                ),
+            ),
+            shape=(k, n + k),
+        )
         result = linprog(
             np.concatenate([np.zeros(n), -np.ones(k)]),
-            A_ub=a_ub.tocsr(),
+            A_ub=a_ub,
             b_ub=np.zeros(k),
             A_eq=hstack([a_csr, csr_matrix((a_csr.shape[0], k))]).tocsr(),
             b_eq=b_eq,
@@ -231,8 +240,16 @@ def suppress_sums(
     everything = sorted((c for c, value in enumerate(values) if value > 0), key=cost)
     ordered: dict[tuple[str, ...], list[int]] = {("body",): [c for c in everything if c in body], ("all",): everything}
 
-    def first_free(candidates: Iterable[int]) -> int | None:
-        return next((c for c in candidates if c not in hidden), None)
+    # Where each ordered list's first figure not yet hidden may be: hidden figures only grow.
+    start: dict[tuple[str, ...], int] = {}
+
+    def first_free(key: tuple[str, ...]) -> int | None:
+        candidates = ordered[key]
+        i = start.get(key, 0)
+        while i < len(candidates) and candidates[i] in hidden:
+            i += 1
+        start[key] = i
+        return candidates[i] if i < len(candidates) else None
 
     while small:
         tops = greatest_of(shown(), sums, small, enough=hidden_up_to + 0.5, exact=exact)
@@ -244,13 +261,18 @@ def suppress_sums(
         near_ordered = sorted((c for c in near if values[c] > 0), key=cost)
         ordered[("near",)] = near_ordered
         ordered[("near", "body")] = [c for c in near_ordered if c in body]
+        start.pop(("near",), None)
+        start.pop(("near", "body"), None)
         for cell in weak:
             line = sorted((c for c in members(sums_of.get(cell, ())) if values[c] > 0), key=cost)
             for pool in pools:
                 if "line" in pool:
-                    chosen = first_free(c for c in line if all(name == "line" or c in body for name in pool))
+                    chosen = next(
+                        (c for c in line if c not in hidden and all(name == "line" or c in body for name in pool)),
+                        None,
+                    )
                 else:
-                    chosen = first_free(ordered[tuple(pool)])
+                    chosen = first_free(tuple(pool))
                 if chosen is not None:
                     hidden.add(chosen)
                     added = True

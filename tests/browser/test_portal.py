@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from safevillage.core.periods import Period, PeriodKind
+from safevillage.portal.publication import forget
 from tests.browser.axe import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,6 +48,7 @@ def weigh(phone: Any, path: str) -> int:
 
 def test_every_portal_page_is_light_accessible_and_fits_a_phone(phone: Any, make_incident: Any, sokha: Any) -> None:
     cache.clear()
+    forget()
     for _n in range(7):
         make_incident(sokha)
     pages = [f"/open/KH/{PERIOD}/", f"/open/14/{PERIOD}/", f"/open/1403/{PERIOD}/", f"/open/140305/{PERIOD}/"]
@@ -67,6 +69,7 @@ def test_every_portal_page_is_light_accessible_and_fits_a_phone(phone: Any, make
 
 def test_a_visitor_goes_down_from_the_country_to_a_commune_by_links(phone: Any, make_incident: Any, sokha: Any) -> None:
     cache.clear()
+    forget()
     make_incident(sokha)
     phone.goto(f"/open/KH/{PERIOD}/?lang=en")
     phone.get_by_role("link", name="Prey Veng").click()

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from safevillage.core.periods import Period, PeriodKind
 from safevillage.portal.dictionary import COUNT_FIELDS, FIELDS
+from safevillage.portal.publication import forget
 from tests.factories import closed, make_complaint, make_incident
 
 PERIOD = Period.containing(timezone.now(), PeriodKind.YEAR).id
@@ -29,6 +30,7 @@ def register(policy: None, places: Any, sokha: Any, dara: Any) -> None:
     """Kansoam Ak (140305): twelve thefts, seven of them solved; Kampong Trabaek (140306): two,
     and a public complaint with the complainant's name, phone and story."""
     cache.clear()
+    forget()
     for n in range(12):
         record = make_incident(sokha, description=SECRET_TEXT)
         if n < 7:
