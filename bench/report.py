@@ -156,6 +156,7 @@ def write(results: dict[str, Any], path: Path) -> Path:
     lines += reports(results)
     lines += user_waits(results)
     lines += web(results)
+    lines += portal(results)
     lines += findings(results, largest)
     lines += method(results)
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
@@ -692,6 +693,80 @@ def web(results: dict[str, Any]) -> list[str]:
     for _engine, label, run in _web_runs(results):
         stats = run.get("locust", {})
         for name, s in stats.items():
+            rows.append(
+                [
+                    label,
+                    name,
+                    n(s["requests"]),
+                    n(s["failures"]),
+                    f"{s['rps']:.1f}",
+                    n(s["p50"]),
+                    n(s["p95"]),
+                    n(s["p99"]),
+                    n(s["max"]),
+                ]
+            )
+    lines += table(["Database", "Request", "Requests", "Failures", "A second", "p50", "p95", "p99", "Max"], rows)
+    return lines
+
+
+PORTAL_PAGES = {
+    "country": "Country page",
+    "province": "Province page",
+    "district": "District page",
+    "commune": "Commune page",
+    "country_csv": "Country CSV",
+}
+
+
+def portal(results: dict[str, Any]) -> list[str]:
+    """The public portal: its pages at each size, and the audience of anonymous visitors."""
+    config = results["config"]
+    lines = [
+        "## The public portal",
+        "",
+        'Anonymous requests (no cookie) to the portal\'s pages of the last whole quarter. "First answer" is the '
+        "first request after the server started, which computes the period's publication (every place of the "
+        "country, small counts hidden across the tree); the pages are then the median of the runs, after every "
+        'worker has computed it once. "Revisit" sends the page\'s ETag back. Milliseconds.',
+        "",
+    ]
+    rows = []
+    for engine, label in NAMES.items():
+        for size, entry in results["engines"].get(engine, {}).get("sizes", {}).items():
+            found = (entry.get("web") or {}).get("portal")
+            if not found:
+                continue
+            first = f"{found['first_answer_seconds'] * 1000:,.0f}"
+            for code, name in PORTAL_PAGES.items():
+                page = found.get(code)
+                if page:
+                    rows.append(
+                        [
+                            label,
+                            n(int(size)),
+                            name,
+                            ms(page),
+                            n(page["bytes"]),
+                            f"{page['revisit_seconds'] * 1000:,.0f} ({page['revisit_status']})",
+                            first if code == "country" else "",
+                        ]
+                    )
+    lines += table(["Database", "Records", "Page", "Answer", "Bytes", "Revisit", "First answer"], rows)
+    users = config.get("portal_users", 500)
+    lines += [
+        f"### Locust: {users} anonymous visitors for {config['locust_seconds'] // 60} min "
+        f"{config['locust_seconds'] % 60} s",
+        "",
+        "Each visitor waits 1 to 3 s between actions: 60% pages (the country, every province, one province's "
+        "districts, one district's communes, in Khmer and English), 10% downloads, 30% revisits with the ETag "
+        "(a 304). A failure is any other status or a Set-Cookie. Response times in milliseconds.",
+        "",
+    ]
+    rows = []
+    for engine, label in NAMES.items():
+        audience = results["engines"].get(engine, {}).get("portal_locust") or {}
+        for name, s in audience.get("stats", {}).items():
             rows.append(
                 [
                     label,

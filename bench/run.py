@@ -50,6 +50,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import portal
 import report
 import web
 
@@ -69,6 +70,8 @@ SIZES = [100_000] if QUICK else [int(s) for s in os.environ.get("BENCH_SIZES", "
 RUNS = 3 if QUICK else env_int("BENCH_RUNS", 5)
 LOCUST_SECONDS = 30 if QUICK else env_int("LOCUST_MINUTES", 5) * 60
 LOCUST_USERS = env_int("LOCUST_USERS", 200)
+# The public portal's audience: anonymous visitors at once (issue 19: 500, 0 failures).
+PORTAL_USERS = env_int("PORTAL_USERS", 500)
 ENGINES = os.environ.get("BENCH_ENGINES", "sqlite postgresql").split()
 YEARS = env_int("BENCH_YEARS", 5)
 WORKERS = env_int("BENCH_WORKERS", 4)
@@ -443,18 +446,27 @@ def receipts(server: Server, officers: list[dict[str, Any]]) -> list[str]:
     return codes
 
 
-def locust(server: Server, engine: str, tokens: Path) -> dict[str, Any]:
-    prefix = VAR / f"locust-{engine}"
+def locust(
+    server: Server,
+    engine: str,
+    tokens: Path,
+    *,
+    name: str = "locust",
+    file: str = "locustfile.py",
+    users: int = LOCUST_USERS,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    prefix = VAR / f"{name}-{engine}"
     subprocess.run(
         [
             str(BIN / "locust"),
             "-f",
-            str(ROOT / "bench" / "locustfile.py"),
+            str(ROOT / "bench" / file),
             "--headless",
             "--users",
-            str(LOCUST_USERS),
+            str(users),
             "--spawn-rate",
-            str(max(1, LOCUST_USERS // 10)),
+            str(max(1, users // 10)),
             "--run-time",
             f"{LOCUST_SECONDS}s",
             "--host",
@@ -466,7 +478,7 @@ def locust(server: Server, engine: str, tokens: Path) -> dict[str, Any]:
             "WARNING",
         ],
         cwd=ROOT,
-        env={**os.environ, "BENCH_TOKENS": str(tokens)},
+        env={**os.environ, "BENCH_TOKENS": str(tokens), **(env or {})},
         check=False,  # locust exits 1 when any request failed: the failures are the result
         stdout=subprocess.DEVNULL,
     )
@@ -585,10 +597,32 @@ def run_engine(engine: str, results: dict[str, Any]) -> None:
         out["load_before_locust"] = load_average()
         out["locust"] = locust(server, engine, tokens)
         out["load_after_locust"] = load_average()
+        out["portal_locust"] = portal_audience(server, engine, tokens)
         out["web_size"] = current
     finally:
         server.stop()
     report.save(results)
+
+
+def portal_audience(server: Server, engine: str, tokens: Path) -> dict[str, Any]:
+    """PORTAL_USERS anonymous visitors on the public portal (bench/portal_locustfile.py)."""
+    log(f"{engine}: {PORTAL_USERS} visitors on the public portal")
+    addresses = VAR / f"portal-addresses-{engine}.json"
+    addresses.write_text(json.dumps(portal.addresses(server.url, QUARTER, PROVINCE)))
+    return {
+        "users": PORTAL_USERS,
+        "load_before": load_average(),
+        "stats": locust(
+            server,
+            engine,
+            tokens,
+            name="portal-locust",
+            file="portal_locustfile.py",
+            users=PORTAL_USERS,
+            env={"PORTAL_ADDRESSES": str(addresses)},
+        ),
+        "load_after": load_average(),
+    }
 
 
 def user_waits(engine: str) -> dict[str, Any]:
@@ -600,6 +634,8 @@ def user_waits(engine: str) -> dict[str, Any]:
         return {
             "load_before": load_average(),
             "answers": web.measure(server.url, cookies, asked, RUNS, DEEP_PAGE),
+            # The public portal's pages, anonymous (bench/portal.py).
+            "portal": portal.measure(server.url, QUARTER, PROVINCE, RUNS),
             "load_after": load_average(),
             "labels": {q.code: q.label for q in asked},
             "duckdb": {q.code: q.duckdb for q in asked},
@@ -702,6 +738,7 @@ def main() -> None:
             "runs": RUNS,
             "locust_seconds": LOCUST_SECONDS,
             "locust_users": LOCUST_USERS,
+            "portal_users": PORTAL_USERS,
             "years": YEARS,
             "end_year": END_YEAR,
             "quarter": QUARTER,

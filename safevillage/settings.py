@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "safevillage.forums",
     "safevillage.disputes",
     "safevillage.maps",
+    "safevillage.portal",
     "safevillage.exports",
     "safevillage.referrals",
 ]
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The public portal reads no session: its pages are the same for everyone (portal/middleware.py).
+    "safevillage.portal.middleware.PublicPortalMiddleware",
     # Text that is not UTF-8 refused, a body too large answered, before the CSRF check (a
     # view step) or any form reads them; after the language and the user, for its page.
     "safevillage.core.request_text.RequestTextMiddleware",

@@ -35,6 +35,7 @@ urlpatterns += [
     path("referrals/", include("safevillage.referrals.urls")),
     path("queue/", include("safevillage.workqueue.urls")),
     path("exports/", include("safevillage.exports.urls")),
+    path("open/", include("safevillage.portal.urls")),
     # The admin's own password change would allow unlimited guesses of the current password.
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -40,6 +40,14 @@ class KhmerFirstLocaleMiddleware(LocaleMiddleware):
             translation.activate("en")
             request.LANGUAGE_CODE = "en"
         return None
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if getattr(request, "language_from_address", False):
+            # The language was read from the address (the public portal): the page does not
+            # vary with Accept-Language, and saying so would split a shared cache by browser.
+            response.headers.setdefault("Content-Language", translation.get_language() or settings.LANGUAGE_CODE)
+            return response
+        return super().process_response(request, response)
 
 
 def _is_api_documentation(view: Callable[..., HttpResponse]) -> bool:
