@@ -43,13 +43,17 @@ def account(username: str, role: str, *, field: str = "username") -> User:
         raise ValidationError({field: _("There is no active account %(username)s.") % {"username": username}})
     if not cleared(user):
         raise ValidationError(
-            {field: _("%(username)s holds a role that reads the register: such an account never works on referrals.") % {
-                "username": username
-            }}
+            {
+                field: _("%(username)s holds a role that reads the register: such an account never works on referrals.")
+                % {"username": username}
+            }
         )
     if not user.assignments.active().filter(role=role).exists():
         raise ValidationError(
-            {field: _("%(username)s does not hold the role %(role)s.") % {"username": username, "role": Role(role).label}}
+            {
+                field: _("%(username)s does not hold the role %(role)s.")
+                % {"username": username, "role": Role(role).label}
+            }
         )
     return user
 

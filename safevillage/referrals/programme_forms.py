@@ -63,7 +63,9 @@ class ProviderForm(ReachForm):
     areas = forms.CharField(
         label=_("Places covered"),
         max_length=2000,
-        help_text=_("Place codes separated by spaces or commas: a province, district, commune or village, and all under it."),
+        help_text=_(
+            "Place codes separated by spaces or commas: a province, district, commune or village, and all under it."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 

@@ -98,15 +98,14 @@ def team_new(request: HttpRequest) -> HttpResponse:
 def _team_page(request: HttpRequest, team: Team, given: dict[str, forms.Form] | None = None) -> HttpResponse:
     allowed = reach(request.user)
     members = list(team.members.all())
-    accounts = dict(
-        User.objects.filter(pk__in=[m.user_id for m in members if m.user_id]).values_list("pk", "username")
-    )
+    accounts = dict(User.objects.filter(pk__in=[m.user_id for m in members if m.user_id]).values_list("pk", "username"))
     given = given or {}
     context = {
         "team": team,
         "place": place_names([team.place_code]).get(team.place_code, team.place_code),
         "members": [(m, accounts.get(m.user_id or 0, "")) for m in members],
-        "form": given.get("team") or TeamForm(initial={"name": team.name, "place_code": team.place_code}, reach=allowed),
+        "form": given.get("team")
+        or TeamForm(initial={"name": team.name, "place_code": team.place_code}, reach=allowed),
         "member_form": given.get("member") or MemberForm(prefix="member"),
     }
     return render(request, "referrals/programme/team.html", context, status=400 if given else 200)
@@ -192,7 +191,9 @@ def provider_new(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/programme/provider_new.html", {"form": form}, status=status)
 
 
-def _provider_page(request: HttpRequest, provider: Provider, given: dict[str, forms.Form] | None = None) -> HttpResponse:
+def _provider_page(
+    request: HttpRequest, provider: Provider, given: dict[str, forms.Form] | None = None
+) -> HttpResponse:
     allowed = reach(request.user)
     staff = list(provider.staff.all())
     accounts = {u.pk: u for u in User.objects.filter(pk__in=[s.user_id for s in staff])}
@@ -262,4 +263,3 @@ def provider_state(request: HttpRequest, pk: int) -> HttpResponse:
     directory.set_provider_active(actor=request.user, provider=found, active=_active(request))
     messages.success(request, _("The provider is saved."))
     return HttpResponseRedirect(reverse("referrals:provider", args=[found.pk]))
-
