@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.http import Http404
 from django.test import Client
 
@@ -200,8 +201,14 @@ def test_the_coordinator_sets_up_a_team_and_a_provider(
     assert list(provider.services.values_list("service", flat=True)) == ["hiv_testing"]
     assert client.post(f"{pbase}/state/", {"active": "0"}).status_code == 302
     assert not Provider.objects.get(pk=provider.pk).active
-    page = client.get(pbase + "/", HTTP_ACCEPT_LANGUAGE="km")
-    assert "Kansoam Ak clinic" in page.content.decode()
+    # In Khmer, on the phone as on the desk (the same page).
+    khmer = Client()
+    khmer.cookies[settings.LANGUAGE_COOKIE_NAME] = "km"
+    khmer.force_login(coordinator)
+    page = khmer.get(pbase + "/").content.decode()
+    assert "Kansoam Ak clinic" in page and "បានផ្អាក៖ គ្មានក្រុមណាអាចបញ្ជូនទៅអ្នកផ្ដល់សេវានេះបានទេ។" in page
+    assert "កន្សោមអក (140305)" in page  # the place named in Khmer
+    assert "ក្រុមឆ្លើយតបរហ័ស" in khmer.get("/referrals/programme/").content.decode()
 
     actions = list(ChainEvent.objects.values_list("action", "actor_id"))
     assert actions == [
