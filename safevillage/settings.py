@@ -333,6 +333,8 @@ else:
 # How often each job runs; the schedule is written by the worker at start (jobs/schedule.py).
 JOBS_ESCALATE_EVERY_MINUTES = env_int("JOBS_ESCALATE_EVERY_MINUTES", 60, minimum=1)
 JOBS_VERIFY_AUDIT_EVERY_MINUTES = env_int("JOBS_VERIFY_AUDIT_EVERY_MINUTES", 24 * 60, minimum=1)
+# The referrals' own chain (kept apart, decision 0012): its verdict stays in the referrals database.
+JOBS_VERIFY_REFERRALS_EVERY_MINUTES = env_int("JOBS_VERIFY_REFERRALS_EVERY_MINUTES", 24 * 60, minimum=1)
 # Reminders of reports due and overdue: each is sent once per place, period and stage, so a
 # run only looks for what is new; every 6 hours is soon enough after a period ends.
 JOBS_REMIND_REPORTS_EVERY_MINUTES = env_int("JOBS_REMIND_REPORTS_EVERY_MINUTES", 6 * 60, minimum=1)

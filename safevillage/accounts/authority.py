@@ -51,6 +51,8 @@ RANK: dict[str, int] = {
     Role.VILLAGE_CHIEF: 1,
     Role.SERVICE_PROVIDER: 1,
     Role.RAPID_RESPONSE: 1,
+    # Appointed by a secretariat, not by a district: it decides who refers and who receives.
+    Role.REFERRAL_COORDINATOR: 4,
 }
 _TOP = max(RANK.values())
 

@@ -21,6 +21,7 @@ MENU: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("forums:index", _("Forums"), "forums.view"),
     ("disputes:index", _("Disputes"), "disputes.view"),
     ("referrals:index", _("Referrals"), ("referrals.refer", "referrals.receive")),
+    ("referrals:programme", _("Referral programme"), "referrals.manage"),
     ("safety:index", _("Safety classification"), "reports.view"),
     ("pilots:index", _("Pilots"), "pilots.view"),
     ("maps:index", _("Maps"), "reports.view"),

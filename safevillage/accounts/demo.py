@@ -46,6 +46,8 @@ FIXED_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("demo.village.14030501", Role.VILLAGE_CHIEF, "14030501", "Prak Vichea"),
     DemoAccount("demo.service.1403", Role.SERVICE_PROVIDER, "1403", "Chea Malis"),
     DemoAccount("demo.rrt.1403", Role.RAPID_RESPONSE, "1403", "Pech Sreyleak"),
+    # Runs the referral programme of Prey Veng: its teams, providers and audit verdicts.
+    DemoAccount("demo.referrals.14", Role.REFERRAL_COORDINATOR, "14", "Keo Sothea"),
     DemoAccount("demo.province.08", Role.PROVINCIAL_SECRETARIAT, "08", "Touch Sovann"),
     DemoAccount("demo.district.0801", Role.DISTRICT_OFFICER, "0801", "Kim Sreymom"),
     DemoAccount("demo.police.080101", Role.COMMUNE_POLICE, "080101", "Ouk Piseth"),

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     VILLAGE_CHIEF = "village_chief", _("Village chief")
     SERVICE_PROVIDER = "service_provider", _("Service provider")
     RAPID_RESPONSE = "rapid_response", _("Rapid Response Team member")
+    REFERRAL_COORDINATOR = "referral_coordinator", _("Referral programme coordinator")
     AUDITOR = "auditor", _("Auditor")
 
 
@@ -31,6 +32,7 @@ ROLE_LEVELS: dict[str, tuple[int, int]] = {
     Role.VILLAGE_CHIEF: (4, 4),
     Role.SERVICE_PROVIDER: (1, 3),
     Role.RAPID_RESPONSE: (2, 3),
+    Role.REFERRAL_COORDINATOR: (0, 2),
     Role.AUDITOR: (0, 3),
 }
 
@@ -113,6 +115,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # members act in the register only: the incident closes as "referred".
     Role.SERVICE_PROVIDER: frozenset({"places.view", "referrals.receive"}),
     Role.RAPID_RESPONSE: frozenset({"places.view", "referrals.refer", "referrals.override_consent"}),
+    # The people who run the referral programme (a health department or the national AIDS
+    # programme, for the country, a province or a district) set up its teams and providers
+    # and watch its audit chain. Never a police or ministry role: like the two above, it is
+    # void beside any role that reads the register (referrals/access.py, programme.py).
+    Role.REFERRAL_COORDINATOR: frozenset({"places.view", "referrals.manage"}),
     # Auditors read everything in their area, including the audit chain, and change nothing.
     Role.AUDITOR: frozenset(
         {

@@ -35,6 +35,12 @@ JOBS = [
     Job("escalate_overdue", f"{TASKS}.escalate", _("Escalate overdue records"), "JOBS_ESCALATE_EVERY_MINUTES"),
     Job("verify_audit", f"{TASKS}.verify_audit", _("Verify the audit chain"), "JOBS_VERIFY_AUDIT_EVERY_MINUTES"),
     Job(
+        "verify_referrals",
+        f"{TASKS}.verify_referrals",
+        _("Verify the referrals' audit chain"),
+        "JOBS_VERIFY_REFERRALS_EVERY_MINUTES",
+    ),
+    Job(
         "remind_reports",
         f"{TASKS}.remind_reports",
         _("Remind of reports due and overdue"),

@@ -36,6 +36,17 @@ def verify_audit() -> str:
     return f"Intact: {verification.events} event(s) checked."
 
 
+def verify_referrals() -> str:
+    """Verify the referrals' own audit chain and store the verdict in the referrals database
+    (``referrals/verification.py``); fail when it is broken. The result says no more than
+    that: it is kept in the police database."""
+    from safevillage.referrals.verification import verify_and_record as verify_referrals_chain
+
+    with translation.override("en"):
+        verify_referrals_chain()
+    return "The referrals' audit chain is intact."
+
+
 def remind_reports() -> str:
     """Remind the places whose report of a due period is not in (``reports/reminders.py``);
     each reminder once per place, period and stage, however often this runs."""

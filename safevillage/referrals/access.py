@@ -50,6 +50,12 @@ def teams_of(user: AnyUser) -> models.QuerySet[Team]:
     )
 
 
+def referring_teams(user: AnyUser) -> models.QuerySet[Team]:
+    """The teams ``user`` sends new referrals for: a team the coordinator set aside sends
+    none, while its members still read and follow up those it sent (``teams_of``)."""
+    return teams_of(user).filter(active=True)
+
+
 def provider_of(user: AnyUser) -> int | None:
     """The id of the provider ``user`` works for, if they may receive referrals."""
     if not cleared(user) or not can(user, RECEIVE):

@@ -23,6 +23,7 @@ from safevillage.referrals import chain
 from safevillage.referrals.access import (
     may_override_consent,
     provider_of,
+    referring_teams,
     teams_of,
 )
 from safevillage.referrals.models import (
@@ -88,7 +89,7 @@ def refer(
 ) -> Referral:
     """Send a referral. No referral without the client's consent, unless a member allowed to
     override (``referrals.override_consent``) says why."""
-    if not teams_of(by).filter(pk=team.pk).exists():
+    if not referring_teams(by).filter(pk=team.pk).exists():
         raise Http404
     override_reason = _clean_text(override_reason, field="override_reason")
     if not consent:

@@ -74,6 +74,9 @@ class Team(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     place_code = models.CharField(_("district or commune"), max_length=6, db_index=True)
+    # A team set aside by the coordinator sends no more referrals; its members still follow
+    # up those it sent.
+    active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -281,3 +284,23 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.last_seq} {self.last_hash[:12]}"
+
+
+class ChainVerification(models.Model):
+    """The verdict of one scheduled check of the referrals' chain (``verification.py``),
+    kept here, not with the police database's verdicts (``audit.Verification``): the
+    coordinator reads it, the police and the ministry never do."""
+
+    verified_at = models.DateTimeField(_("verified at"), db_index=True)
+    intact = models.BooleanField(_("intact"))
+    events = models.PositiveBigIntegerField(_("events checked"))
+    broken_at = models.PositiveBigIntegerField(_("first broken event"), null=True, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+    head_seq = models.PositiveBigIntegerField(_("head event"), null=True, blank=True)
+    head_hash = models.CharField(_("head hash"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-verified_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.verified_at:%Y-%m-%d %H:%M} {'intact' if self.intact else 'broken'}"

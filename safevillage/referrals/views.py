@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safevillage.referrals import actions, chain
-from safevillage.referrals.access import provider_of, referral_or_404, side, teams_of, visible_referrals
+from safevillage.referrals.access import (
+    provider_of,
+    referral_or_404,
+    referring_teams,
+    side,
+    teams_of,
+    visible_referrals,
+)
 from safevillage.referrals.forms import DeclineForm, FollowUpForm, ReferralForm, RevokeForm, ServiceForm
 from safevillage.referrals.models import Referral, Status
 
@@ -53,6 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "referrals/index.html",
         {
             "teams": teams,
+            "can_refer": any(team.active for team in teams),
             "provider": provider,
             "rows": rows,
             "waiting": sum(r.status == Status.SENT for r in referrals),
@@ -63,7 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    teams = teams_of(request.user)
+    teams = referring_teams(request.user)
     if not teams.exists():
         raise Http404
     form = ReferralForm(request.POST if request.method == "POST" else None, teams=teams)

@@ -32,7 +32,8 @@ from safevillage.incidents.synthetic import Plan, generate
 from safevillage.jobs.schedule import JOBS
 from tests.jobs.test_worker import ROOT, database_url, wait_for
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Both stores: the worker verifies the referrals' chain too (jobs/tasks.py), in its own test database.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases=["default", "referrals"])]
 
 # Generous: the file is written at a few thousand records a second on a loaded two-core machine.
 EXPORT_TIMEOUT_MS = 30 * 60 * 1000

@@ -14,7 +14,7 @@ from django.db import connections
 
 from safevillage.accounts.models import User
 from safevillage.referrals import actions
-from safevillage.referrals.models import Referral
+from safevillage.referrals.models import Referral, Team
 from tests.referrals.personas import BOTH
 
 SECRETS = [
@@ -75,4 +75,66 @@ def test_the_police_database_holds_no_referral_data(
         assert secret.encode() not in police, f"{secret!r} is in the police database"
     kept_apart = database_text("referrals")
     for secret in [referral.client_code, *SECRETS[:4], *SECRETS[5:]]:  # the label is not stored
+        assert secret.encode() in kept_apart, f"{secret!r} should be in the referrals database"
+
+
+# What the coordinator's pages write: names of a team, a member, a provider, typed into forms.
+PROGRAMME_SECRETS = [
+    "RRT Chea Khmau outreach",  # a team created on the page
+    "Ouk Sreymom (Khmer HIV/AIDS NGO Alliance)",  # its member
+    "Chea Khmau harm reduction drop-in",  # a provider created on the page
+    "RRT Kampong Trabaek renamed",  # a team renamed on the page
+]
+
+
+@pytest.mark.django_db(databases=BOTH, transaction=True)
+def test_the_police_database_holds_no_name_typed_into_the_coordinator_s_pages(
+    make_user: Callable[..., User], places: dict, team: Team, sreyleak: User
+) -> None:
+    from django.test import Client
+
+    from safevillage.accounts.roles import Role
+    from safevillage.referrals.models import Provider
+
+    coordinator = make_user("sothea", Role.REFERRAL_COORDINATOR, places["14"], full_name="Keo Sothea")
+    make_user("nurse2", Role.SERVICE_PROVIDER, places["1404"])
+    client = Client()
+    client.force_login(coordinator)
+    created = client.post("/referrals/programme/teams/new/", {"name": PROGRAMME_SECRETS[0], "place_code": "140401"})
+    assert created.status_code == 302
+    new_team = Team.objects.get(name=PROGRAMME_SECRETS[0])
+    base = f"/referrals/programme/teams/{new_team.pk}"
+    client.post(f"{base}/members/", {"member-name": PROGRAMME_SECRETS[1], "member-kind": "ngo"})
+    assert client.get(base + "/").status_code == 200
+    created = client.post(
+        "/referrals/programme/providers/new/",
+        {"name": PROGRAMME_SECRETS[2], "services": ["harm_reduction"], "areas": "1404"},
+    )
+    assert created.status_code == 302
+    provider = Provider.objects.get(name=PROGRAMME_SECRETS[2])
+    assert (
+        client.post(f"/referrals/programme/providers/{provider.pk}/staff/", {"staff-username": "nurse2"}).status_code
+        == 302
+    )
+    client.post(f"/referrals/programme/providers/{provider.pk}/state/", {"active": "0"})
+    renamed = client.post(
+        f"/referrals/programme/teams/{team.pk}/",
+        {"name": PROGRAMME_SECRETS[3], "place_code": "1403"},
+    )
+    assert renamed.status_code == 302
+    client.post(f"/referrals/programme/teams/{team.pk}/state/", {"active": "0"})
+    # A refused form too: the name typed is shown back, never kept.
+    assert (
+        client.post("/referrals/programme/teams/new/", {"name": "RRT Elsewhere", "place_code": "1701"}).status_code
+        == 400
+    )
+    for page in ("/referrals/programme/", base + "/", f"/referrals/programme/providers/{provider.pk}/"):
+        assert client.get(page).status_code == 200
+
+    police = database_text("default")
+    assert police, "the police database was read"
+    for secret in [*PROGRAMME_SECRETS, "RRT Kampong Trabaek", "RRT Elsewhere"]:
+        assert secret.encode() not in police, f"{secret!r} is in the police database"
+    kept_apart = database_text("referrals")
+    for secret in PROGRAMME_SECRETS:
         assert secret.encode() in kept_apart, f"{secret!r} should be in the referrals database"
