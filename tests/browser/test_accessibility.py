@@ -226,3 +226,82 @@ def test_the_citizens_pages_pass_axe(browser, live_server, policy, places):
         expect(page.locator(".status")).to_be_visible()
         reader.measure(f"status of the complaint ({language})")
     reader.assert_clean()
+
+
+# --- the keyboard alone ---------------------------------------------------------------------
+
+# Where the focus is, and whether its ring can be seen: an outline of 2 px or more, which
+# contrasts 3:1 with the background behind it (WCAG 1.4.11), or, when it does not (a light
+# ring on a light page), has a dark ring inside it (a box-shadow).
+FOCUSED = """() => {
+  const rgb = (colour) => (colour.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  let behind = element.parentElement;
+  while (behind && (rgb(getComputedStyle(behind).backgroundColor)[3] === 0)) behind = behind.parentElement;
+  const background = behind ? rgb(getComputedStyle(behind).backgroundColor) : [255, 255, 255];
+  const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  const box = element.getBoundingClientRect();
+  return {
+    tag: element.tagName.toLowerCase(),
+    text: (element.innerText || element.getAttribute("aria-label") || element.name || "").trim().slice(0, 40),
+    inMain: Boolean(element.closest("main")),
+    inSvg: element instanceof SVGElement,
+    ring: outlined && (contrast(rgb(style.outlineColor), background) >= 3 || style.boxShadow !== "none"),
+    shown: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0,
+  };
+}"""
+
+
+def tab(page) -> dict[str, Any]:
+    page.keyboard.press("Tab")
+    return page.evaluate(FOCUSED)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_keyboard_alone_skips_to_the_content_signs_in_and_shows_where_it_is(
+    browser, live_server, policy, places, users, language
+):
+    """Tab first reaches "Skip to content", shown when focused, which leads into the page;
+    the sign-in form is filled and sent without a pointer; and each of the first stops of an
+    officer's home page, menu and queue, shows a focus ring (a map draws its own, a thicker
+    outline of the place)."""
+    a_commune_at_work(places, users)
+    reader = Reader(browser, live_server.url)
+    reader.speak(language)
+    page = reader.page
+    page.goto("/")
+    skip = tab(page)
+    assert skip["tag"] == "a" and skip["shown"] and skip["ring"], skip
+    page.keyboard.press("Enter")
+    first = tab(page)
+    assert first["inMain"] and first["shown"], first
+
+    page.goto("/accounts/login/")
+    expect(page.locator("#id_username")).to_be_focused()  # autofocus
+    page.keyboard.type("sokha")
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct horse battery")
+    expect(page.locator("#id_password")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("a.signin")).to_have_count(0)
+    expect(page.locator("section.queue").first).to_be_visible()
+
+    unringed = []
+    for _stop in range(40):
+        stop = tab(page)
+        if stop["tag"] == "body":
+            break
+        assert stop["shown"], stop
+        if not (stop["ring"] or stop["inSvg"]):
+            unringed.append(stop)
+    assert not unringed, unringed
+    reader.assert_clean()
