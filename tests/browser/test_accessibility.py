@@ -135,6 +135,7 @@ class Reader:
         if mine_only and response.status in (403, 404):
             return False
         assert response.status < 500, (path, response.status)
+        assert "/accounts/login/" not in self.page.url or path == "/accounts/login/", (path, "signed out")
         expect(self.page.locator("html")).to_have_attribute("lang", language)
         self.measure(f"{name} ({path}, {language})")
         return True
@@ -186,6 +187,11 @@ def test_every_officers_page_passes_axe(browser, live_server, policy, places, us
                 if language in languages_of(role_index, page_index):
                     reader.visit(f"{username}: {name}", path, language)
         assert reader.measured > 2, f"{username} opened none of the pages"
+        if username == "sokha":  # the new-record form sent empty: its errors are measured with it
+            reader.visit("sokha: new record", "/incidents/new/", "en")
+            reader.page.locator("button[name=save]").click()
+            expect(reader.page.locator(".error-summary")).to_be_visible()
+            reader.measure("sokha: new record with errors (en)")
         reader.context.close()
         found += reader.found
         measured += reader.measured
