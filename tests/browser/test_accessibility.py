@@ -5,8 +5,12 @@ record, the new-record form, the reports of a commune, a district and the countr
 classification, the maps, pilots, forums, disputes, training, the posts and the people.
 
 A page a role may not open (403 or 404) is not that role's page and is not measured; the 404
-page itself is measured once, for the citizen. Every violation of every page is listed before
-the test fails: the rule, its help and the elements it names."""
+page itself is measured for the citizen. What folds away (``<details>``: the register's filters,
+a map's table) is unfolded first, and forms are measured with their errors too. Each role keeps
+one browser context and one page; it reads its home page in both languages and its other pages
+in Khmer and English in turn (``languages_of``). Every violation of every page is listed before
+the test fails: the rule, its help and the elements it names. Then the keyboard alone: skip to
+the content, sign in, and a focus ring that can be seen at each stop."""
 
 from __future__ import annotations
 
