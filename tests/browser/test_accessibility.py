@@ -2,7 +2,8 @@
 phone, in Khmer and in English: the citizen's pages (the complaint form, its receipt, the status
 of a complaint, the sign-in page) and, signed in as each role, the home queue, the register, a
 record, the new-record form, the reports of a commune, a district and the country, the safety
-classification, the maps, pilots, forums, disputes, training, the posts and the people.
+classification, the maps, pilots, forums, disputes, training, the posts, the people, the
+integrity flags, the rankings and the awards (and the public portal's first page).
 
 A page a role may not open (403 or 404) is not that role's page and is not measured; the 404
 page itself is measured for the citizen. What folds away (``<details>``: the register's filters,
@@ -116,6 +117,9 @@ def a_commune_at_work(places, users) -> dict[str, str]:
         "posts": "/posts/",
         "commune post": "/posts/140305/",
         "people": "/accounts/people/",
+        "integrity flags": "/integrity/",
+        "rankings": "/rankings/",
+        "awards": "/awards/",
     }
 
 
@@ -213,6 +217,9 @@ def test_the_citizens_pages_pass_axe(browser, live_server, policy, places):
             "complaint: find the village": "/public/complaint/",
             "status": "/public/status/",
             "not found": "/no-such-page/",
+            # The portal reads its language from the address, never a cookie (portal/views.py);
+            # tests/browser/test_portal.py measures its place pages.
+            "public portal": "/open/" + ("?lang=en" if language == "en" else ""),
         }.items():
             reader.visit(name, path, language, mine_only=False)
         # The complaint form, sent empty: the errors are measured with it.
