@@ -13,3 +13,5 @@ done
 cat "$font/khmer-400.css" "$font/khmer-700.css" \
     | sed -e "s#, url(./files/[^)]*\.woff) format('woff')##" > "$vendor/noto-sans-khmer/khmer.css"
 cp "$font/LICENSE" "$vendor/noto-sans-khmer/LICENSE"
+# axe-core (a development dependency) is for the browser tests alone: they read it from
+# node_modules (tests/browser/axe.py) and nothing of it is copied here, so it is never served.
