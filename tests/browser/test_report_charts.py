@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import axe_violations, describe
 from tests.reports import conftest as reports_conftest
 from tests.reports.conftest import close, local
 
@@ -63,12 +64,6 @@ def test_a_tap_on_a_chart_point_opens_its_records(phone, policy, vannak):
     assert not violations, violations
 
 
-def _axe_violations(page, context=None) -> list[str]:
-    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
-    results = axe.Axe().run(page, context=context)
-    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
-
-
 @pytest.mark.parametrize("language", ["km", "en"])
 def test_the_charts_and_the_comparison_pass_axe(phone, live_server, policy, chenda, language):
     from tests.reports.conftest import create
@@ -83,7 +78,9 @@ def test_the_charts_and_the_comparison_pass_axe(phone, live_server, policy, chen
     phone.locator("#chart-trend details summary").click()  # the table too, opened
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(ARTEFACTS / f"report-charts-{language}.png"), full_page=True)
-    assert _axe_violations(phone, {"include": [[".report-charts"], ["#comparison"]]}) == []
+    found = axe_violations(phone, {"include": [[".report-charts"], ["#comparison"]]})
+    assert not found, describe(found)
     phone.goto("/")
     expect(phone.locator("#chart-trend-14")).to_be_visible()
-    assert _axe_violations(phone, {"include": [[".queue .charts"]]}) == []
+    found = axe_violations(phone, {"include": [[".queue .charts"]]})
+    assert not found, describe(found)
