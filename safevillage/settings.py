@@ -425,3 +425,8 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
+
+# The public portal (portal/): how long a shared cache may keep a page or a download, and how
+# long a process keeps a period's publication before computing it again.
+PORTAL_MAX_AGE = env_int("PORTAL_MAX_AGE", 300, minimum=0)
+PORTAL_REFRESH_SECONDS = env_int("PORTAL_REFRESH_SECONDS", 900, minimum=1)
