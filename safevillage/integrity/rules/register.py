@@ -9,8 +9,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
-from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
+from django.db import connection, models
+from django.db.models import CharField, Exists, F, OuterRef, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
@@ -33,22 +33,13 @@ def seriousness(category: Category) -> int:
 def category_downgrade(scope: Scope) -> list[Finding]:
     """The category named at intake (the "incident.create" audit event) against the one the
     record has now. No action changes a category, so a difference was made outside the
-    workflow; it is flagged when the new category is less serious. One statement: the
-    (target_type, target_id, seq) index finds each record's intake event."""
-    intake = AuditEvent.objects.filter(
-        target_type="incidents.incident",
-        target_id=Cast(OuterRef("pk"), CharField()),
-        action="incident.create",
-    ).annotate(code=KeyTextTransform("category", "new"))
-    changed = (
-        scope.records()
-        .annotate(at_intake=Subquery(intake.values("code")[:1]))
-        .filter(at_intake__isnull=False)
-        .exclude(at_intake=F("category__code"))
-    )
+    workflow; it is flagged when the new category is less serious. One statement joins the
+    period's records to their intake events (``intake_changes``) and returns only the records
+    whose category differs: the database picks the join, where a subquery in the select list
+    was evaluated once per record."""
     categories = {c.code: c for c in Category.objects.all()}
     by_place: dict[str, list[tuple[int, str, str]]] = {}
-    for pk, place, was, now in changed.values_list("pk", "place_code", "at_intake", "category__code"):
+    for pk, place, was, now in intake_changes(scope.records()):
         before, after = categories.get(was), categories.get(now)
         if before is None or after is None or seriousness(after) >= seriousness(before):
             continue
@@ -64,6 +55,34 @@ def category_downgrade(scope: Scope) -> list[Finding]:
         )
         for code, rows in sorted(by_place.items())
     ]
+
+
+def intake_changes(records: models.QuerySet[Incident]) -> list[tuple[int, str, str, str]]:
+    """(record, place code, category at intake, category now) for the ``records`` whose intake
+    event names another category. The records and the events are the ORM's own queries (the
+    JSON key is read the way each database reads it), joined as derived tables; the
+    (target_type, target_id, seq) index answers the join from the records' side."""
+    rows = (
+        records.annotate(r_key=Cast("pk", CharField()), r_place=F("place_code"), r_category=F("category__code"))
+        .values("pk", "r_key", "r_place", "r_category")
+        .order_by()
+    )
+    events = (
+        AuditEvent.objects.filter(target_type="incidents.incident", action="incident.create")
+        .annotate(e_key=F("target_id"), e_category=KeyTextTransform("category", "new"))
+        .values("e_key", "e_category")
+        .order_by()
+    )
+    rows_sql, rows_params = rows.query.sql_with_params()
+    events_sql, events_params = events.query.sql_with_params()
+    sql = (
+        f"SELECT r.pk, r.r_place, e.e_category, r.r_category FROM ({rows_sql}) r "  # noqa: S608  # nosec B608 (compiled ORM queries)
+        f"JOIN ({events_sql}) e ON e.e_key = r.r_key "
+        "WHERE e.e_category IS NOT NULL AND e.e_category <> r.r_category"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rows_params, *events_params])
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 # --- users booked as dealers ---------------------------------------------------------------

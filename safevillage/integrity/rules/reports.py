@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import CharField, Exists, OuterRef
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, Max, Min, OuterRef
+from django.db.models.functions import Length
 
 from safevillage.audit.models import AuditEvent
 from safevillage.incidents.models import Incident
@@ -84,25 +85,9 @@ def edit_after_approval(scope: Scope) -> list[Finding]:
         kept = (report.snapshot or {}).get("supplementary")
         if kept is not None and kept != report.supplementary:
             entry(report.place_code)["snapshot_differs"].append({"report": report.pk, "period": report.period_id})
-        if report.approved_at is None:
-            continue
-        after = AuditEvent.objects.filter(
-            target_type=INCIDENT, target_id=Cast(OuterRef("pk"), CharField()), occurred_at__gt=report.approved_at
-        ).exclude(action__in=NEUTRAL_ACTIONS)
-        changed = (
-            Incident.objects.filter(
-                place_code__startswith=report.place_code,
-                period_month__gte=report.first_month,
-                period_month__lte=report.last_month,
-                created_at__lt=report.approved_at,
-                updated_at__gt=report.approved_at + GRACE,
-            )
-            .exclude(Exists(after))
-            .values_list("pk", "place_code")
-        )
-        for pk, code in changed[:500]:
-            entry(code[:6])["records"].append(pk)
-            record_ids.setdefault(code[:6], []).append(pk)
+    for pk, code in changed_after_approval(reports):
+        entry(code[:6])["records"].append(pk)
+        record_ids.setdefault(code[:6], []).append(pk)
     findings = []
     for code, found in sorted(by_place.items()):
         count = len(found["report_edits"]) + len(found["snapshot_differs"]) + len(found["records"])
@@ -119,6 +104,54 @@ def edit_after_approval(scope: Scope) -> list[Finding]:
                 )
             )
     return findings
+
+
+def changed_after_approval(reports: Any) -> list[tuple[int, str]]:
+    """(record, place code) of the records under an approved report's place and in its months,
+    created before the approval and saved more than ``GRACE`` after it, with no audit event
+    after the approval but neutral ones. One statement per length of the reports' place codes
+    (a commune's 6 digits, a village's 8, …): the report is found by equality on the record's
+    code cut to that length, and the events by an anti-join, so the database answers for every
+    approved report of the scope at once instead of one query per report."""
+    approved = (
+        reports.filter(status__in=LOCKING_STATUSES, approved_at__isnull=False)
+        .annotate(
+            code_length=Length("place_code"),
+            saved_after=ExpressionWrapper(F("approved_at") + GRACE, output_field=DateTimeField()),
+        )
+        .order_by()
+    )
+    bounds = approved.aggregate(first=Min("first_month"), last=Max("last_month"), earliest=Min("approved_at"))
+    if bounds["earliest"] is None:
+        return []
+    # A datetime as the ORM writes it into this database (SQLite keeps UTC text).
+    earliest = connection.ops.adapt_datetimefield_value(bounds["earliest"])
+    qn = connection.ops.quote_name
+    records, events = qn(Incident._meta.db_table), qn(AuditEvent._meta.db_table)
+    neutral = ", ".join(["%s"] * len(NEUTRAL_ACTIONS))
+    found: dict[int, str] = {}
+    lengths = sorted(set(approved.values_list("code_length", flat=True)))
+    for length in lengths:
+        rows = approved.filter(code_length=length).values("place_code", "first_month", "last_month", "approved_at")
+        rows = rows.annotate(r_saved_after=F("saved_after"))
+        rows_sql, rows_params = rows.query.sql_with_params()
+        # The constant bounds let the (period_month, …) index narrow the records before the
+        # join; the join itself compares each record with its place's approved reports only.
+        sql = (
+            f"SELECT i.id, i.place_code FROM ({rows_sql}) r "  # noqa: S608  # nosec B608 (compiled ORM queries)
+            f"JOIN {records} i ON substr(i.place_code, 1, %s) = r.place_code "
+            "AND i.period_month >= r.first_month AND i.period_month <= r.last_month "
+            "AND i.created_at < r.approved_at AND i.updated_at > r.r_saved_after "
+            "WHERE i.period_month >= %s AND i.period_month <= %s AND i.updated_at > %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {events} e WHERE e.target_type = %s "
+            "AND e.target_id = CAST(i.id AS TEXT) AND e.occurred_at > r.approved_at "
+            f"AND e.action NOT IN ({neutral}))"
+        )
+        params = [*rows_params, length, bounds["first"], bounds["last"], earliest, INCIDENT]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *NEUTRAL_ACTIONS])
+            found.update(cursor.fetchall())
+    return sorted(found.items())
 
 
 # --- supplementary values too regular ------------------------------------------------------
