@@ -51,6 +51,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import portal
+import reference
 import report
 import web
 
@@ -97,6 +98,7 @@ END_YEAR = NOW.year
 _LAST_QUARTER_END = datetime.date(NOW.year, 3 * ((NOW.month - 1) // 3) + 1, 1) - datetime.timedelta(days=1)
 QUARTER = f"{_LAST_QUARTER_END.year}Q{(_LAST_QUARTER_END.month - 1) // 3 + 1}"
 YEAR = str(NOW.year - 1)
+ASK = reference.Ask(QUARTER, YEAR, RUNS, PROVINCE, CATEGORY, DEEP_PAGE)
 
 
 def log(message: str) -> None:
@@ -114,12 +116,15 @@ def database_url(engine: str) -> str:
 
 def reset(engine: str) -> None:
     if engine == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            (VAR / f"bench.sqlite3{suffix}").unlink(missing_ok=True)
+        # The referrals live in a database of their own beside it (settings: bench-referrals.sqlite3).
+        for name in ("bench", "bench-referrals"):
+            for suffix in ("", "-wal", "-shm"):
+                (VAR / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
         return
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {PG_DATABASE}")
+        for name in (PG_DATABASE, f"{PG_DATABASE}_referrals"):
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {name}")
 
 
 def django_env(engine: str, **extra: str) -> dict[str, str]:
@@ -148,185 +153,6 @@ def step(engine: str, name: str, *args: str, env: dict[str, str] | None = None) 
         if line.startswith("BENCH-RESULT "):
             return json.loads(line.removeprefix("BENCH-RESULT "))
     raise RuntimeError(f"step {name} printed no result")
-
-
-# --- DuckDB reference -----------------------------------------------------------------------
-
-
-def duckdb_reference(csv_path: Path, side_path: Path) -> dict[str, Any]:
-    """The same national tables computed by DuckDB from the raw rows (Parquet, columns the
-    reports need), with the same rules as the summaries."""
-    parquet = csv_path.with_suffix(".parquet")
-    side = json.loads(side_path.read_text())
-    database = duckdb.connect()
-    started = time.perf_counter()
-    columns = (
-        "{'id': 'BIGINT', 'reference': 'VARCHAR', 'reported_at': 'TIMESTAMPTZ', 'occurred_at': 'TIMESTAMPTZ', "
-        "'place_code': 'VARCHAR', 'period_month': 'INTEGER', 'category_id': 'BIGINT', "
-        "'status': 'VARCHAR', 'outcome': 'VARCHAR', 'clearance': 'VARCHAR', 'arrests': 'INTEGER', "
-        "'deaths': 'INTEGER', 'injuries': 'INTEGER'}"
-    )
-    source = f"read_csv('{csv_path}', header = true, columns = {columns})"
-    database.execute(f"COPY (SELECT * FROM {source}) TO '{parquet}' (FORMAT parquet)")  # noqa: S608
-    conversion = time.perf_counter() - started
-    database.execute(f"CREATE VIEW incidents AS SELECT * FROM read_parquet('{parquet}')")  # noqa: S608
-    database.execute("CREATE TABLE crimes (id BIGINT)")
-    database.executemany("INSERT INTO crimes VALUES (?)", [[i] for i in side["crime_category_ids"]])
-    database.execute("CREATE TABLE communes (code VARCHAR, population INTEGER)")
-    database.executemany("INSERT INTO communes VALUES (?, ?)", list(side["communes"].items()))
-
-    measures = """
-        count(*) AS reported,
-        count(*) FILTER (WHERE status <> 'closed') AS open,
-        count(*) FILTER (WHERE status = 'closed') AS closed,
-        count(*) FILTER (WHERE status = 'closed' AND outcome = 'solved') AS solved,
-        count(*) FILTER (WHERE status = 'closed' AND outcome = 'solved' AND clearance = 'arrest') AS solved_by_arrest,
-        count(*) FILTER (WHERE status = 'closed' AND outcome = 'mediated') AS mediated,
-        count(*) FILTER (WHERE status = 'closed' AND outcome = 'referred') AS referred,
-        count(*) FILTER (WHERE status = 'closed' AND outcome = 'transferred') AS transferred,
-        count(*) FILTER (WHERE status = 'closed' AND outcome = 'unfounded') AS unfounded,
-        sum(arrests) AS arrests, sum(deaths) AS deaths, sum(injuries) AS injuries"""
-
-    def table(first: int, last: int, earlier_first: int, earlier_last: int) -> tuple[int, int]:
-        rows = database.execute(
-            f"""SELECT substr(place_code, 1, 6) AS commune, category_id, period_month // 100 AS year, {measures}
-                FROM incidents
-                WHERE status <> 'withdrawn'
-                  AND (period_month BETWEEN ? AND ? OR period_month BETWEEN ? AND ?)
-                GROUP BY ALL""",  # noqa: S608
-            [first, last, earlier_first, earlier_last],
-        ).fetchall()
-        return len(rows), sum(row[3] for row in rows)
-
-    def months(period: str) -> tuple[int, int, int, int]:
-        year = int(period[:4])
-        if "Q" in period:
-            first = (int(period[-1]) - 1) * 3 + 1
-            last = first + 2
-        else:
-            first, last = 1, 12
-        return year * 100 + first, year * 100 + last, (year - 1) * 100 + first, (year - 1) * 100 + last
-
-    def ranking() -> list[Any]:
-        first, last, _a, _b = months(QUARTER)
-        rows = database.execute(
-            """WITH counted AS (
-                   SELECT substr(place_code, 1, 6) AS commune, count(*) AS crimes,
-                          count(*) FILTER (WHERE status = 'closed' AND outcome = 'solved') AS solved
-                   FROM incidents
-                   WHERE status <> 'withdrawn' AND period_month BETWEEN ? AND ?
-                     AND category_id IN (SELECT id FROM crimes)
-                   GROUP BY 1)
-               SELECT code, population, coalesce(crimes, 0) AS crimes, coalesce(solved, 0) AS solved,
-                      CASE WHEN population > 0 THEN round(coalesce(crimes, 0) * 10000.0 / population, 2) END AS rate,
-                      CASE WHEN crimes > 0 THEN round(solved * 100.0 / crimes, 2) END AS share,
-                      CASE WHEN population > 0 THEN rank() OVER (PARTITION BY population > 0 ORDER BY
-                          round(coalesce(crimes, 0) * 10000.0 / population, 2) DESC) END AS rate_rank,
-                      CASE WHEN crimes > 0 THEN rank() OVER (PARTITION BY crimes > 0 ORDER BY
-                          round(solved * 100.0 / crimes, 2) DESC) END AS solved_rank
-               FROM communes LEFT JOIN counted ON counted.commune = communes.code
-               ORDER BY rate_rank NULLS LAST, code""",
-            [first, last],
-        ).fetchall()
-        ranked = [row for row in rows if row[6] is not None]
-        return [len(rows), len(ranked), sum(row[2] for row in rows), ranked[0][0] if ranked else None]
-
-    def competition() -> list[Any]:
-        """The counts the competition ranking reads, per commune with a population: the
-        shrinkage and draws are the product's own arithmetic, not a query to compare."""
-        first, last, _a, _b = months(QUARTER)
-        rows = database.execute(
-            """WITH counted AS (
-                   SELECT substr(place_code, 1, 6) AS commune, count(*) AS crimes,
-                          count(*) FILTER (WHERE status = 'closed' AND outcome = 'solved') AS solved
-                   FROM incidents
-                   WHERE status <> 'withdrawn' AND period_month BETWEEN ? AND ?
-                     AND category_id IN (SELECT id FROM crimes)
-                   GROUP BY 1)
-               SELECT count(*), count(*) FILTER (WHERE population > 0),
-                      coalesce(sum(crimes) FILTER (WHERE population > 0), 0),
-                      coalesce(sum(solved) FILTER (WHERE population > 0), 0)
-               FROM communes LEFT JOIN counted ON counted.commune = communes.code""",
-            [first, last],
-        ).fetchall()
-        return [int(v) for v in rows[0]]
-
-    out = {
-        "conversion_seconds": conversion,
-        "threads": database.sql("SELECT current_setting('threads')").fetchall()[0][0],
-    }
-    out["quarterly_table"] = timed(lambda: table(*months(QUARTER)))
-    out["yearly_table"] = timed(lambda: table(*months(YEAR)))
-    out["ranking"] = timed(ranking)
-    out["competition"] = timed(competition)
-    out["questions"] = duckdb_questions(database, side, table, months)
-    database.close()
-    return out
-
-
-def duckdb_questions(database: Any, side: dict[str, Any], table: Any, months: Any) -> dict[str, Any]:
-    """The web figures' questions asked of DuckDB on the same rows: a register list is its
-    count and its first page (references, newest report first, as the register orders)."""
-    size = side["page_size"]
-    category = side["category_ids"][CATEGORY]
-    crimes = ", ".join(str(int(i)) for i in side["crime_category_ids"]) or "NULL"
-    first, last, _a, _b = months(QUARTER)
-    province = f"place_code >= '{PROVINCE}' AND place_code < '{int(PROVINCE) + 1:02d}'"
-
-    newest = "reported_at DESC, id DESC"
-    # With a period, the register lists by time of the incident (incidents/filters.py ORDER_KEYS).
-    latest = "period_month DESC, occurred_at DESC, id DESC"
-
-    def page(where: str, offset: int = 0, order: str = newest) -> Any:
-        def ask() -> list[Any]:
-            count = database.execute(f"SELECT count(*) FROM incidents WHERE {where}").fetchall()[0][0]  # noqa: S608
-            rows = database.execute(
-                f"SELECT reference FROM incidents WHERE {where} "  # noqa: S608
-                f"ORDER BY {order} LIMIT {size} OFFSET {offset}"
-            ).fetchall()
-            return [count, [row[0] for row in rows]]
-
-        return ask
-
-    def province_table() -> tuple[int, int]:
-        rows = database.execute(
-            f"""SELECT substr(place_code, 1, 6) AS commune, category_id, period_month // 100 AS year, count(*)
-                FROM incidents
-                WHERE status <> 'withdrawn' AND {province}
-                  AND (period_month BETWEEN ? AND ? OR period_month BETWEEN ? AND ?)
-                GROUP BY ALL""",  # noqa: S608
-            list(months(QUARTER)),
-        ).fetchall()
-        return len(rows), sum(row[3] for row in rows)
-
-    return {
-        "first_page": timed(page("true")),
-        "province_category": timed(page(f"{province} AND category_id = {int(category)}")),
-        "deep_page": timed(page("true", (DEEP_PAGE - 1) * size)),
-        "drill_down": timed(
-            page(
-                f"period_month BETWEEN {first} AND {last} AND category_id IN ({crimes}) AND status <> 'withdrawn'",
-                order=latest,
-            )
-        ),
-        "province_report": timed(province_table),
-    }
-
-
-def timed(function: Any) -> dict[str, Any]:
-    value = function()
-    seconds = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        value = function()
-        seconds.append(time.perf_counter() - started)
-    return {
-        "median": statistics.median(seconds),
-        "min": min(seconds),
-        "max": max(seconds),
-        "runs": RUNS,
-        "value": value,
-    }
 
 
 # --- the web server -------------------------------------------------------------------------
@@ -549,6 +375,7 @@ def run_engine(engine: str, results: dict[str, Any]) -> None:
     log(f"{engine}: fresh database, gazetteer, policy")
     reset(engine)
     manage(engine, "migrate", "--no-input", "-v", "0")
+    manage(engine, "migrate", "--no-input", "-v", "0", "--database", "referrals")
     manage(engine, "load_gazetteer", "--no-progress")
     manage(engine, "load_policy")
     out["populations"] = step(engine, "populations")
@@ -581,7 +408,7 @@ def run_engine(engine: str, results: dict[str, Any]) -> None:
         entry["export"] = step(engine, "export", "--out", str(csv_path), "--side", str(side))
         facts = step(engine, "register-facts")
         side.write_text(json.dumps({**json.loads(side.read_text()), **facts}))
-        entry["duckdb"] = duckdb_reference(csv_path, side)
+        entry["duckdb"] = reference.duckdb_reference(csv_path, side, ASK)
         csv_path.unlink()
         log(f"{engine}: what a user waits for, through HTTP, at {size:,}")
         entry["web"] = user_waits(engine)

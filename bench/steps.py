@@ -224,6 +224,12 @@ def reports(args: argparse.Namespace) -> None:
     out["yearly_report"] = timed(runs, lambda: len(build_report_data("", year)["rows"]))
     out["ranking"] = timed(runs, lambda: _ranking_value(commune_ranking(quarter)))
     out["safety"] = timed(runs, lambda: _safety_value(quarter))
+    counts = _safety_counts(quarter)
+    out["safety"]["overall"] = out["safety"]["value"][3]
+    out["safety"]["value"] = [out["safety"]["value"][0], *counts]
+    out["safety_national"] = timed(runs, lambda: _safety_national(quarter))
+    out["safety_national"]["value"] = [*out["safety_national"]["value"], *counts]
+    out["integrity"] = timed(runs, lambda: _integrity_value(quarter))
     out["competition"] = timed(runs, lambda: _competition_value(quarter))
     out["province_report"] = timed(runs, lambda: len(build_report_data(PROVINCE, quarter)["rows"]))
     officer = User.objects.get(username="bench-officer-0")
@@ -268,6 +274,49 @@ def _safety_value(quarter: Period) -> list[Any]:
     return [run.places, run.created, run.unchanged, dict(run.overall)]
 
 
+def _safety_national(quarter: Period) -> list[Any]:
+    """The national classification run as the ``classify`` command makes it: every commune
+    (summaries) and every village (the register, one grouped query) under the 2021 points
+    (``safety.national.classify_all``); the warm-up stores the decisions, the timed runs
+    recompute them and find them unchanged. Returns the places judged."""
+    from safevillage.policy.models import FrameworkVersion
+    from safevillage.safety.national import classify_all
+
+    done = classify_all(quarter, FrameworkVersion.objects.get(code="2021"), villages=True)
+    return [sum(timed.run.places for timed in done)]
+
+
+def _safety_counts(quarter: Period) -> list[int]:
+    """What DuckDB counts too, read (untimed) from the figures the classification judges: the
+    communes with offences of a category under a 2021 point, and their offences, solved and
+    still open, over every commune of the country."""
+    from django.utils import timezone
+
+    from safevillage.policy.models import FrameworkVersion
+    from safevillage.safety.inputs import commune_figures
+
+    figures = commune_figures("", quarter, FrameworkVersion.objects.get(code="2021"), timezone.now())
+    places = reported = solved = still_open = 0
+    for place in figures.values():
+        counted = list(place.by_criterion.values())
+        offences = sum(f.reported for f in counted)
+        places += offences > 0
+        reported += offences
+        solved += sum(f.solved for f in counted)
+        still_open += sum(f.open for f in counted)
+    return [places, reported, solved, still_open]
+
+
+def _integrity_value(quarter: Period) -> list[Any]:
+    """The national integrity run of the quarter (``integrity.run.run_checks``, every rule over
+    the whole country, flags stored as the daily job stores them): the warm-up raises the
+    flags, the timed runs find them again. Returns the findings and the flags raised."""
+    from safevillage.integrity.run import run_checks
+
+    result = run_checks(quarter)
+    return [sum(result.found.values()), result.raised, result.reopened, result.cleared]
+
+
 def _competition_value(quarter: Period) -> list[Any]:
     """Every commune of the country ranked by the competition's score (``ranking.compute``:
     summaries, shrinkage, 400 posterior draws for the rank intervals, the funnel limits):
@@ -304,6 +353,11 @@ EXPORT_COLUMNS = [
     "arrests",
     "deaths",
     "injuries",
+    "closed_at",
+    "channel",
+    "first_action_at",
+    "complainant_satisfied",
+    "created_by_id",
 ]
 
 
@@ -311,6 +365,7 @@ def export(args: argparse.Namespace) -> None:
     """The register's columns the reports need, as CSV (then Parquet, by run.py with DuckDB),
     and the small tables the ranking joins: crime categories and commune populations."""
     from safevillage.incidents.models import Incident
+    from safevillage.places.models import Level, Place
     from safevillage.policy.models import Category
     from safevillage.reports.ranking import commune_populations
 
@@ -334,7 +389,19 @@ def export(args: argparse.Namespace) -> None:
                 writer.writerows(rows)
     crimes = list(Category.objects.filter(is_crime=True).values_list("id", flat=True))
     categories = dict(Category.objects.values_list("code", "id"))
-    side = {"crime_category_ids": crimes, "category_ids": categories, "communes": commune_populations("")}
+    side = {
+        "crime_category_ids": crimes,
+        "category_ids": categories,
+        "communes": commune_populations(""),
+        # The safety classification's 2021 points and the categories that may not be mediated.
+        "point_2021_category_ids": list(
+            Category.objects.filter(point_2021__framework__code="2021").values_list("id", flat=True)
+        ),
+        "villages": Place.objects.current().filter(level=Level.VILLAGE).count(),
+        "no_mediation_category_ids": list(
+            Category.objects.filter(mediation_allowed=False).values_list("id", flat=True)
+        ),
+    }
     Path(args.side).write_text(json.dumps(side))
     emit({"seconds": time.perf_counter() - started, "bytes": target.stat().st_size})
 
