@@ -78,10 +78,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "safevillage.core.diskfull.DiskFullMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # After WhiteNoise, which answers static files itself, already compressed: pages, downloads
-    # and the API are compressed here (a 200 KB report table travels as 20 KB to a phone).
-    # Django's gzip pads each answer at random against BREACH.
-    "django.middleware.gzip.GZipMiddleware",
     # After WhiteNoise, so that static files keep their long caching.
     "safevillage.core.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
