@@ -9,7 +9,7 @@ load (``analyze``) and on a schedule (``refresh``, the ``refresh_statistics`` jo
 from __future__ import annotations
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, router
 from django.db.models import Model
 
 # SQLite: a table is analysed again once it has this much more rows than when it last was,
@@ -36,7 +36,12 @@ def refresh() -> list[str]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         return ["*"]
-    tables = {model._meta.db_table: model for model in apps.get_models() if model._meta.managed}
+    # This database's tables only: the referrals' live in their own (referrals/router.py).
+    tables = {
+        model._meta.db_table: model
+        for model in apps.get_models()
+        if model._meta.managed and router.allow_migrate_model(connection.alias, model)
+    }
     stale = [model for table, model in sorted(tables.items()) if _stale_on_sqlite(table)]
     analyze(*stale)
     return [model._meta.db_table for model in stale]

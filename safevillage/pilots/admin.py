@@ -10,6 +10,13 @@ class PilotPlaceInline(admin.TabularInline):
     readonly_fields = ("place", "place_code")
     can_delete = False
 
+    # Read-only like its pilot: places are marked through the pages.
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 @admin.register(Pilot)
 class PilotAdmin(admin.ModelAdmin):

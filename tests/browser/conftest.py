@@ -47,3 +47,14 @@ def phone(browser: Any, live_server: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_record_lookups() -> Iterator[None]:
+    """Browser tests build records with the reports' helpers, whose categories and places are
+    cached for one test: a flushed database gives them new ids in the next."""
+    from tests.reports.conftest import _cache
+
+    _cache.clear()
+    yield
+    _cache.clear()
