@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -113,7 +113,13 @@ def _live_reasons(nomination: Nomination) -> list[str]:
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Only the rounds of this year")],
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                description="Only the rounds of this year (four digits)",
+            )
+        ],
         responses={200: RoundSerializer(many=True), 400: problem_response("A year that is not a number.")},
     ),
     retrieve=extend_schema(responses={200: RoundDetailSerializer, 404: _MISSING}),
@@ -129,7 +135,7 @@ class AwardRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         year = self.request.query_params.get("year", "").strip()
         if year:
             if not year.isdigit() or len(year) != 4:
-                raise ValidationError({"year": ["A year of four digits."]})
+                raise ValidationError({"year": [_("A year of four digits.")]})
             rounds = rounds.filter(year=int(year))
         return rounds.order_by("-year", "area_code", "kind", "id")
 
