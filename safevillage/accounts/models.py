@@ -62,7 +62,8 @@ class RoleAssignment(models.Model):
             ),
             models.CheckConstraint(
                 name="only_national_roles_without_place",
-                condition=models.Q(place__isnull=False) | models.Q(role__in=[Role.NATIONAL_SECRETARIAT, Role.AUDITOR]),
+                condition=models.Q(place__isnull=False)
+                | models.Q(role__in=[Role.NATIONAL_SECRETARIAT, Role.AUDITOR, Role.REFERRAL_COORDINATOR]),
             ),
         ]
 

@@ -361,3 +361,11 @@ def test_each_role_grants_only_at_or_below_its_rank_and_within_its_place(manager
                 and (manager_role == Role.NATIONAL_SECRETARIAT or (code or "").startswith("14"))
             )
             assert authority.may_grant(manager, role, target) == expected, (role, code)
+
+
+def test_the_national_secretariat_appoints_a_country_wide_referral_coordinator(national, places):
+    # A coordinator may hold the whole country, as the national secretariat and auditors do.
+    response = signed_in(national).post("/accounts/people/new/", create_data(Role.REFERRAL_COORDINATOR, None))
+    assert response.status_code == 200  # the page that shows the temporary password once
+    assignment = RoleAssignment.objects.get(user__username="newofficer")
+    assert (assignment.role, assignment.place) == (Role.REFERRAL_COORDINATOR, None)
