@@ -341,6 +341,9 @@ JOBS_CLASSIFY_SAFETY_EVERY_MINUTES = env_int("JOBS_CLASSIFY_SAFETY_EVERY_MINUTES
 JOBS_INTEGRITY_EVERY_MINUTES = env_int("JOBS_INTEGRITY_EVERY_MINUTES", 24 * 60, minimum=1)
 # Planner statistics (core/planner_stats.py): daily; SQLite analyses only the tables that grew.
 JOBS_STATISTICS_EVERY_MINUTES = env_int("JOBS_STATISTICS_EVERY_MINUTES", 24 * 60, minimum=1)
+# The portal's publications of the periods most read (portal/trend.py), computed again before
+# the cached ones expire (PORTAL_REFRESH_SECONDS, below): keep it shorter than that.
+JOBS_PORTAL_EVERY_MINUTES = env_int("JOBS_PORTAL_EVERY_MINUTES", 10, minimum=1)
 # A run longer than the timeout is stopped; a failed or stopped run is retried `retry` seconds
 # after it started (so retry > timeout), at most `max_attempts` times in all.
 JOBS_TIMEOUT = env_int("JOBS_TIMEOUT_SECONDS", 1800, minimum=1)

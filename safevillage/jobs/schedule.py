@@ -70,6 +70,12 @@ JOBS = [
         _("Refresh the database's statistics"),
         "JOBS_STATISTICS_EVERY_MINUTES",
     ),
+    Job(
+        "publish_portal",
+        f"{TASKS}.publish_portal",
+        _("Publish the portal's figures"),
+        "JOBS_PORTAL_EVERY_MINUTES",
+    ),
 ]
 # Jobs queued on demand rather than on a schedule, named on the job runs page all the same.
 ON_DEMAND = {f"{TASKS}.export_records": _("Export of the register")}

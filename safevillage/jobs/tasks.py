@@ -8,6 +8,8 @@ A job raises when it fails: django-q2 records the run as failed with the error, 
 
 from __future__ import annotations
 
+import time
+
 from django.utils import timezone, translation
 
 from safevillage.audit.verify import verify_and_record
@@ -103,3 +105,16 @@ def refresh_statistics() -> str:
     """Fresh planner statistics for the tables that changed (``core/planner_stats.py``)."""
     tables = planner_stats.refresh()
     return f"Analysed {len(tables)} table(s): {', '.join(tables) or 'none needed it'}."
+
+
+def publish_portal() -> str:
+    """Compute the portal's publications of the periods visitors read most, before the cached
+    ones expire (``portal/trend.py``): no visitor waits for a computation."""
+    from safevillage.portal.publication import refresh
+    from safevillage.portal.trend import periods_to_publish
+
+    started = time.monotonic()
+    periods = periods_to_publish(timezone.localdate())
+    for period in periods:
+        refresh(period)
+    return f"Published {len(periods)} period(s) in {time.monotonic() - started:.1f} s."

@@ -181,9 +181,13 @@ _memo: dict[str, tuple[float, Publication]] = {}
 MEMO_SECONDS = 30
 
 
+def _key(period: Period) -> str:
+    return f"portal:v{VERSION}:{period.id}"
+
+
 def publication(period: Period) -> Publication:
     """The period's publication, from this process's memory, the cache or computed now."""
-    key = f"portal:v{VERSION}:{period.id}"
+    key = _key(period)
     remembered = _memo.get(key)
     if remembered is not None and remembered[0] > time.monotonic():
         return remembered[1]
@@ -191,6 +195,13 @@ def publication(period: Period) -> Publication:
     if isinstance(found, Publication):
         _memo[key] = (time.monotonic() + MEMO_SECONDS, found)
         return found
+    return refresh(period)
+
+
+def refresh(period: Period) -> Publication:
+    """Compute the period's publication now and keep it in the cache (the portal job does,
+    before the cached one expires, so that no visitor waits for a computation)."""
+    key = _key(period)
     fresh = compute(period)
     # Last-Modified is when the published figures last changed, not when they were recomputed.
     seen = cache.get(f"{key}:changed")

@@ -35,17 +35,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
+from safevillage.charts.render import render_chart
 from safevillage.core.period_picker import reporting_period
 from safevillage.core.periods import Period, PeriodError, PeriodKind
 from safevillage.maps.render import Choropleth, choropleth
 from safevillage.places.models import LEVEL_BY_LENGTH, Place
-from safevillage.portal import dictionary, safety
+from safevillage.portal import dictionary, safety, trend
 from safevillage.portal.publication import PlaceFigures, Publication, publication
 
 COUNTRY = "KH"
 DEFAULT_MAX_AGE = 300
 # Part of every ETag: bumped when the pages or downloads change shape for the same figures.
-LAYOUT = "1"
+LAYOUT = "2"
 LEVELS = {0: "country", 2: "province", 4: "district", 6: "commune"}
 
 
@@ -103,18 +104,32 @@ def _find(place: str, period: str) -> Target:
     return Target(code, parsed, found)
 
 
+def _shown(request: HttpRequest, place: str, period: str, kind: str) -> list[Publication]:
+    """The publications a page or download shows: its period's, and on a page the trend's
+    periods' too (the last of them is the page's own), so that its ETag and Last-Modified
+    change when any figure on it does."""
+    target = _target(request, place, period)
+    if kind != "html":
+        return [target.publication]
+    memo = getattr(request, "_portal_history", None)
+    if memo is None:
+        memo = request._portal_history = trend.history(target.period)  # type: ignore[attr-defined]
+    return list(memo)
+
+
 def _etag(request: HttpRequest, place: str, period: str, kind: str = "html") -> str | None:
     try:
-        target = _target(request, place, period)
+        shown = _shown(request, place, period, kind)
     except Http404:
         return None
-    raw = f"{LAYOUT}:{target.publication.digest}:{target.code}:{get_language()}:{kind}"
+    digests = ":".join(pub.digest for pub in shown)
+    raw = f"{LAYOUT}:{digests}:{place}:{get_language()}:{kind}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 def _last_modified(request: HttpRequest, place: str, period: str, kind: str = "html") -> Any:
     try:
-        return _target(request, place, period).publication.changed_at
+        return max(pub.changed_at for pub in _shown(request, place, period, kind))
     except Http404:
         return None
 
@@ -251,6 +266,14 @@ def place_page(request: HttpRequest, place: str, period: str) -> HttpResponse:
         else None,
         "query": query,
         "map": _map(target, query),
+        "trend": [
+            render_chart(chart)
+            for chart in trend.trend_charts(
+                target.code,
+                _shown(request, place, period, "html"),
+                lambda p: reverse("portal:place", args=[target.slug, p.id]) + query,
+            )
+        ],
         "switch_language": _switch(request, here),
         "csv_url": reverse("portal:place_csv", args=[target.slug, target.period.id]),
         "json_url": reverse("portal:place_json", args=[target.slug, target.period.id]),

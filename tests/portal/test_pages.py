@@ -174,4 +174,67 @@ def test_the_data_dictionary_names_every_field_and_the_licence(client: Client) -
 def test_no_safety_classification_stored_is_said(client: Client, register: None) -> None:
     page = get(client, f"/open/140305/{PERIOD}/?lang=en").content.decode()
     assert "No safety classification is stored for this commune and period." in page
-    assert "Reported in the period, by place" in page and "The trend over time is coming" in page
+    assert "Reported in the period, by place" in page and "Records reported, period by period" in page
+
+
+TREND_ROW = re.compile(r'<tr><th scope="row">([^<]*)</th><td>(?:<a href="([^"]*)">)?([^<]*)<')
+
+
+def trend_rows(page: str) -> list[tuple[str, str, str]]:
+    """(period, link, figure) of the first trend chart's table: records reported."""
+    start = page.index('id="chart-portal-trend"')
+    return TREND_ROW.findall(page[start : page.index("</figure>", start)])
+
+
+def test_the_trend_shows_each_period_as_its_own_page_publishes_it(client: Client, register: None) -> None:
+    year = Period.parse(PERIOD)
+    page = get(client, f"/open/14/{PERIOD}/?lang=en").content.decode()
+    rows = trend_rows(page)
+    assert [label for label, _link, _figure in rows] == [
+        f"Year {year.year - n}" for n in (4, 3, 2, 1, 0)
+    ]  # five years, oldest first
+    _label, link, figure = rows[-1]
+    # Fifteen records in the province: the figure of the year's own page, a link to it.
+    assert figure == published_numbers(page)[0] == "15" and link.startswith(f"/open/14/{PERIOD}/")
+    assert [figure for _label, _link, figure in rows[:-1]] == ["0"] * 4
+    # Kampong Trabaek's three records are hidden on its page: a gap in its trend too.
+    hidden = get(client, f"/open/140306/{PERIOD}/?lang=en").content.decode()
+    assert published_numbers(hidden)[0] == "hidden" and trend_rows(hidden)[-1][2] == "n/a"
+    for place in PAGES:
+        for _label, _link, figure in trend_rows(get(client, f"/open/{place}/{PERIOD}/?lang=en").content.decode()):
+            value = figure.replace(",", "")
+            assert not value.isdigit() or int(value) == 0 or (int(value) >= 5 and int(value) % 5 == 0), (place, figure)
+
+
+def test_a_page_changes_its_etag_when_an_earlier_period_of_its_trend_changes(
+    client: Client, register: None, sokha: Any
+) -> None:
+    path = f"/open/14/{PERIOD}/?lang=en"
+    before = get(client, path)["ETag"]
+    a_year_ago = timezone.now().replace(year=timezone.now().year - 1)
+    for _n in range(5):
+        make_incident(sokha, occurred_at=a_year_ago)
+    cache.clear()
+    forget()
+    after = get(client, path)
+    assert after["ETag"] != before
+    assert trend_rows(after.content.decode())[-2][2] == "5"
+
+
+def test_the_portal_job_publishes_the_periods_most_read_before_any_visitor(register: None) -> None:
+    from safevillage.jobs import tasks
+    from safevillage.portal.trend import periods_to_publish
+
+    today = timezone.localdate()
+    periods = periods_to_publish(today)
+    ids = {p.id for p in periods}
+    quarter = Period.containing(today, PeriodKind.QUARTER)
+    # Of every kind the period under way and the last one ended, each with its trend.
+    assert {quarter.id, quarter.previous().id, PERIOD, Period.containing(today, PeriodKind.MONTH).id} <= ids
+    assert len(ids) == len(periods)
+    cache.clear()
+    forget()
+    assert tasks.publish_portal().startswith(f"Published {len(periods)} period(s)")
+    forget()  # a gunicorn worker of its own: it finds them in the shared cache
+    for period in periods:
+        assert cache.get(f"portal:v1:{period.id}") is not None
