@@ -11,15 +11,18 @@ parameter, and the list counts as usual."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet, Sum
 
 from safevillage.accounts.scoping import can
 from safevillage.core.periods import Period, PeriodError
 from safevillage.incidents.filters import FILTER_PARAMS
 from safevillage.incidents.models import Outcome
+from safevillage.places.codes import under
 from safevillage.policy.models import Category
-from safevillage.reports.figures import case_counts
-from safevillage.reports.models import Basis
+from safevillage.reports.figures import VILLAGE_CODE_LENGTH, case_counts, grain_for
+from safevillage.reports.models import Basis, CaseSummary, CrimeSummary
 
 if TYPE_CHECKING:
     from safevillage.accounts.scoping import AnyUser
@@ -57,13 +60,32 @@ def summary_count(params: Mapping[str, str]) -> int | None:
         period = Period.parse(given["period"])
     except PeriodError:
         return None
+    code, crime = given.get("category"), given.get("crime")
+    if crime and crime.lower() not in ("1", "true", "yes", "on"):
+        return None
+    if crime and not code and measure in ("reported", "solved") and len(place) != VILLAGE_CODE_LENGTH:
+        # The crimes of a place: one crime summary row per commune, not one per crime category.
+        return _sum(CrimeSummary.objects.all(), place, period, measure)
     categories = Category.objects.all()
-    if code := given.get("category"):
+    if code:
         categories = categories.filter(code=code)
-    if crime := given.get("crime"):
-        if crime.lower() not in ("1", "true", "yes", "on"):
-            return None
+    if crime:
         categories = categories.filter(is_crime=True)
-    wanted = set(categories.values_list("id", flat=True))
-    by_category = case_counts(place, [period], Basis.OCCURRED)[period]
-    return sum(getattr(counts, measure) for category, counts in by_category.items() if category in wanted)
+    if len(place) == VILLAGE_CODE_LENGTH:
+        # Below the commune grain: the village's own records (reports.figures).
+        by_category = case_counts(place, [period], Basis.OCCURRED)[period]
+        wanted = set(categories.values_list("id", flat=True))
+        return sum(getattr(counts, measure) for category, counts in by_category.items() if category in wanted)
+    rows = CaseSummary.objects.filter(basis=Basis.OCCURRED)
+    if code or crime:
+        rows = rows.filter(category__in=categories)
+    return _sum(rows, place, period, measure)
+
+
+def _sum(rows: QuerySet[Any], place: str, period: Period, measure: str) -> int:
+    """One measure of the summary rows of a place and period, added up in the database."""
+    grain, first, last = grain_for(place, period)
+    rows = rows.filter(grain=grain, period_key__gte=first, period_key__lte=last)
+    if place:
+        rows = rows.filter(under("place_code", place))
+    return int(rows.aggregate(n=Sum(measure))["n"] or 0)
