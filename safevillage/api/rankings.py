@@ -19,10 +19,11 @@ from rest_framework.views import APIView
 from safevillage.api.errors import problem_response
 from safevillage.api.patterns import PERIOD_PATTERN
 from safevillage.core.text import CheckedTextSerializer
+from safevillage.places.areas import BadRequest
 from safevillage.ranking.compute import NoWeights
 from safevillage.ranking.models import COMMUNE_INDICATORS, OFFICER_INDICATORS, RankingLevel
 from safevillage.ranking.present import links_for
-from safevillage.ranking.views import BadRequest, ranking_for, resolve
+from safevillage.ranking.views import ranking_for, resolve
 
 # The whole country, a province, a district (communes and officers) or a commune (officers).
 RANKING_PLACE_PATTERN = r"^(KH|([0-9]{2}){1,3})$"

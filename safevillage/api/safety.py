@@ -16,13 +16,14 @@ from rest_framework.views import APIView
 from safevillage.api.errors import problem_response
 from safevillage.api.patterns import PERIOD_PATTERN
 from safevillage.core.text import CheckedTextSerializer
+from safevillage.places.areas import BadRequest
 from safevillage.places.models import Level
 from safevillage.policy.models import FrameworkVersion
 from safevillage.safety import explain
 from safevillage.safety.classify import NoThresholds, classify_place, history
 from safevillage.safety.models import Overall, Verdict
 from safevillage.safety.rules import Kind, Reason
-from safevillage.safety.views import BadRequest, resolve
+from safevillage.safety.views import resolve
 
 # A commune (6 digits) or a village (8): the places that are classified.
 SAFETY_PLACE_PATTERN = r"^[0-9]{6}([0-9]{2})?$"

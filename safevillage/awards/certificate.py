@@ -80,7 +80,8 @@ def render_certificate(nomination: Nomination, verify_url: str) -> bytes:
         "code": nomination.verification_code,
         "verify_url": verify_url,
     }
-    html = break_html(render_to_string("awards/certificate.html", context))
+    # The Khmer text's figures and date in Khmer digits; the English lines keep theirs.
+    html = break_html(render_to_string("awards/certificate.html", context), khmer_digits=True)
     with exact_text_extraction():  # Khmer text extracts garbled from WeasyPrint PDFs otherwise
         pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
     return pdf

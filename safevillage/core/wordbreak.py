@@ -18,6 +18,8 @@ from __future__ import annotations
 import itertools
 import re
 
+from safevillage.core.khmer import to_khmer_digits
+
 ZWSP = "\u200b"
 COENG = "\u17d2"
 
@@ -86,19 +88,60 @@ def strip_breaks(text: str) -> str:
 _TAG = re.compile(r"(<[^>]*>)")
 _RAW_TEXT_OPEN = re.compile(r"<(style|script)\b", re.IGNORECASE)
 _RAW_TEXT_CLOSE = re.compile(r"</(style|script)\s*>", re.IGNORECASE)
+_OPEN = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b([^>]*?)(/?)>")
+_CLOSE = re.compile(r"</([a-zA-Z][a-zA-Z0-9]*)\s*>")
+_LANG = re.compile(r"""\blang\s*=\s*["']?([a-zA-Z-]+)""")
+_NO_TRANSLATE = re.compile(r"""\btranslate\s*=\s*["']?no\b""")
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
+# Written as typed whatever the language: codes a reader copies or types back.
+_AS_TYPED = frozenset(("code", "kbd", "samp"))
 
 
-def break_html(html: str) -> str:
+def break_html(html: str, *, khmer_digits: bool = False) -> str:
     """Insert breaks in the text of an HTML document, never inside tags (attribute values,
-    URLs) nor in ``<style>``/``<script>``."""
+    URLs) nor in ``<style>``/``<script>``. With ``khmer_digits`` (a page printed in Khmer),
+    the digits of text in Khmer (the nearest ``lang`` is ``km``) are written in Khmer
+    digits, as Cambodian officials print figures and dates; text marked ``translate="no"``
+    or in ``<code>``, ``<kbd>`` or ``<samp>`` (codes, addresses) keeps its digits."""
     parts = _TAG.split(html)
     raw = False
+    # The open elements: (name, lang, kept as typed), so that a closing tag restores its parent's.
+    stack: list[tuple[str, str, bool]] = [("", "", False)]
     for i, part in enumerate(parts):
         if i % 2:  # a tag
             if _RAW_TEXT_OPEN.match(part):
                 raw = True
             elif _RAW_TEXT_CLOSE.match(part):
                 raw = False
+            if khmer_digits:
+                _follow(part, stack)
         elif not raw and part:
-            parts[i] = insert_breaks(part)
+            text = insert_breaks(part)
+            _name, lang, kept = stack[-1]
+            if khmer_digits and lang.lower().startswith("km") and not kept:
+                text = to_khmer_digits(text)
+            parts[i] = text
     return "".join(parts)
+
+
+def _follow(tag: str, stack: list[tuple[str, str, bool]]) -> None:
+    """Keep the stack of open elements as the document opens and closes them."""
+    if closing := _CLOSE.match(tag):
+        name = closing.group(1).lower()
+        names = [entry[0] for entry in stack]
+        if name in names[1:]:
+            del stack[len(names) - 1 - names[::-1].index(name) :]
+        return
+    opening = _OPEN.match(tag)
+    if opening is None:
+        return  # a comment or a doctype
+    name, attributes, self_closing = opening.group(1).lower(), opening.group(2), opening.group(3)
+    if name in _VOID or self_closing:
+        return
+    _parent, lang, kept = stack[-1]
+    if found := _LANG.search(attributes):
+        lang = found.group(1)
+    kept = kept or name in _AS_TYPED or bool(_NO_TRANSLATE.search(attributes))
+    stack.append((name, lang, kept))

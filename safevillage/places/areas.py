@@ -1,5 +1,6 @@
 """The area a page is about, named in its URL by an NCDD code or ``KH`` for the whole country,
-and checked against the permission the page needs (the forums', disputes' and posts' pages)."""
+and checked against the permission the page needs (the forums', disputes', posts', safety and
+ranking pages)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,15 @@ if TYPE_CHECKING:
     from safevillage.accounts.scoping import AnyUser
 
 COUNTRY = "KH"
+
+
+class BadRequest(Exception):
+    """A page's address names its area well but something else badly (a period, a level):
+    answered 400 with ``message``, which says what to write instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def area_or_404(user: AnyUser, place: str, permission: str, *, deepest: int = Level.VILLAGE) -> Place | None:

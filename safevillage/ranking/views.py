@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from safevillage.accounts.scoping import can, prefix_filter
 from safevillage.core.period_picker import PeriodField, render_picker, reporting_period
 from safevillage.core.periods import Period, PeriodError
-from safevillage.places.areas import COUNTRY, area_or_404
+from safevillage.places.areas import COUNTRY, BadRequest, area_or_404
 from safevillage.places.models import Level, Place
 from safevillage.ranking import present
 from safevillage.ranking.compute import NoWeights, compute
@@ -34,12 +34,6 @@ if TYPE_CHECKING:
     from safevillage.accounts.scoping import AnyUser
 
 PERMISSION = "reports.view"
-
-
-class BadRequest(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

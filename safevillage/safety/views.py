@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from safevillage.accounts.scoping import access_or_404, can, prefix_filter
+from safevillage.accounts.scoping import can, prefix_filter
 from safevillage.core.periods import Period, PeriodError
+from safevillage.places.areas import COUNTRY, BadRequest, area_or_404
 from safevillage.places.models import Level, Place
 from safevillage.policy.models import FrameworkVersion
 from safevillage.safety import explain
@@ -29,14 +30,6 @@ from safevillage.safety.models import Overall, SafetyDecision, Verdict
 
 if TYPE_CHECKING:
     from safevillage.accounts.scoping import AnyUser
-
-COUNTRY_SLUG = "KH"
-
-
-class BadRequest(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -51,18 +44,13 @@ class Target:
 
     @property
     def slug(self) -> str:
-        return self.code or COUNTRY_SLUG
+        return self.code or COUNTRY
 
 
 def resolve(user: AnyUser, place: str, period: str, framework: str | None) -> Target:
     """Http404 for a place missing or outside the reader's jurisdiction; BadRequest for a bad
     period or framework."""
-    if place == COUNTRY_SLUG:
-        if not can(user, "reports.view", ""):
-            raise Http404
-        found: Place | None = None
-    else:
-        found = access_or_404(Place.objects.filter(prefix_filter(user, "reports.view", "code")), code=place)
+    found = area_or_404(user, place, "reports.view")
     try:
         parsed = Period.parse(period)
     except PeriodError as error:
@@ -113,7 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if place or period:
         try:
             parsed = Period.parse(period)
-            url = reverse("safety:detail", args=[place or COUNTRY_SLUG, parsed.id])
+            url = reverse("safety:detail", args=[place or COUNTRY, parsed.id])
             framework = request.GET.get("framework", "")
             return HttpResponseRedirect(f"{url}?framework={framework}" if framework else url)
         except PeriodError as problem:

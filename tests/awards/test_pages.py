@@ -106,7 +106,8 @@ def test_the_certificate_carries_the_khmer_place_name(province_round, chenda, au
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
     plain = re.sub(r"\s+", "", strip_breaks(text.stdout))
     nomination.refresh_from_db()
-    for expected in ("ជាខ្មៅ", "CheaKhmau", "2025", "ខេត្ត", "ព្រៃវែង", nomination.verification_code):
+    # The year in Khmer digits; the code and the address as typed, to be typed back.
+    for expected in ("ជាខ្មៅ", "CheaKhmau", "២០២៥", "ខេត្ត", "ព្រៃវែង", nomination.verification_code):
         assert expected in plain, expected
     assert f"/awards/verify/{nomination.verification_code}/" in plain
 

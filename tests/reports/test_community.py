@@ -213,7 +213,7 @@ def test_the_khmer_pdf_carries_the_section(programmes, client, national, tmp_pat
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
     plain = re.sub(r"\s+", "", strip_breaks(text.stdout))
-    for expected in ("វេទិកាសាធារណៈ", "ប៉ុស្តិ៍នគរបាល", "4,000,000", "67%"):
+    for expected in ("វេទិកាសាធារណៈ", "ប៉ុស្តិ៍នគរបាល", "៤,០០០,០០០", "៦៧%", "១២/១២"):
         assert expected in plain, expected
 
 

@@ -93,6 +93,21 @@ def test_khmer_breaks_fall_between_clusters_and_come_out_again():
     assert break_html(html) == f'<p title="កណ្តាល">ក{ZWSP}ណ្តាល</p><style>p::after {{ content: "ការពារ"; }}</style>'
 
 
+def test_a_page_printed_in_khmer_writes_its_khmer_text_in_khmer_digits():
+    html = (
+        '<html lang="km"><p title="2022">ឆ្នាំ 2022: 1,234</p><br><span lang="en">Year 2022</span>'
+        '<span translate="no">A2B3</span><code>140305</code><p>12<b>3</b></p><style>p { width: 10px; }</style></html>'
+    )
+    assert break_html(html, khmer_digits=True) == (
+        '<html lang="km"><p title="2022">ឆ្នាំ ២០២២: ១,២៣៤</p><br><span lang="en">Year 2022</span>'
+        '<span translate="no">A2B3</span><code>140305</code><p>១២<b>៣</b></p><style>p { width: 10px; }</style></html>'
+    )
+    # A page in English, or without the option, keeps its digits.
+    english = html.replace('lang="km"', 'lang="en"')
+    assert break_html(english, khmer_digits=True) == english
+    assert "2022: 1,234" in break_html(html)
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_the_khmer_pdf_carries_khmer_text(client, national, kandal_records, tmp_path):
     client.force_login(national)
@@ -108,7 +123,9 @@ def test_the_khmer_pdf_carries_khmer_text(client, national, kandal_records, tmp_
     plain = re.sub(r"\s+", "", strip_breaks(text.stdout))
     for expected in ("កណ្តាល", "ចោរកម្ម", "គ្រាមុន", "គ្រោះថ្នាក់ចរាចរណ៍", "បានដោះស្រាយ"):
         assert expected in plain, expected
-    assert "-78%" in plain and "96%" in plain and "+10%" in plain
+    # Printed in Khmer, the figures are in Khmer digits, as officials print them.
+    assert "-៧៨%" in plain and "៩៦%" in plain and "+១០%" in plain
+    assert "-78%" not in plain
 
 
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils is not installed")

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from safevillage.core.wordbreak import break_html
 from safevillage.reports.exports.pdf_text import exact_text_extraction
 
 # The print style sheet, a file like every style of the product (no <style> in templates).
 STYLESHEET = Path(__file__).with_name("pdf.css")
+KHMER_STYLESHEET = Path(__file__).with_name("pdf-km.css")
 CHART_STYLESHEET = Path(__file__).parents[2] / "charts" / "static" / "charts" / "charts.css"
 
 
@@ -26,7 +28,10 @@ def render_pdf(context: dict[str, Any]) -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which pages that never print need not pay.
     from weasyprint import CSS, HTML
 
-    html = break_html(render_to_string("reports/pdf.html", context))
+    # Printed in Khmer, figures and dates are in Khmer digits, as officials print them.
+    khmer = (get_language() or "").startswith("km")
+    html = break_html(render_to_string("reports/pdf.html", context), khmer_digits=khmer)
     with exact_text_extraction():  # Khmer text extracts garbled from WeasyPrint 70 PDFs otherwise
-        pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=STYLESHEET), CSS(filename=CHART_STYLESHEET)])
+        sheets = [STYLESHEET, CHART_STYLESHEET, *([KHMER_STYLESHEET] if khmer else [])]
+        pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=sheet) for sheet in sheets])
     return pdf
