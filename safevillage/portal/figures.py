@@ -1,9 +1,9 @@
 """What the public portal is computed from, for every commune of the country at once.
 
-The register is never read row by row: reported and solved come from the case summaries
-(``reports/models.py``); the two figures the summaries do not hold yet - complaints closed in
-time, and the complainants' own "is it resolved?" answers - are one grouped count each over
-the period's records, by commune. Forums are counted from the forums table. Nothing here reads
+The register is never read: reported, solved and the complainants' own "is it resolved?"
+answers come from the case summaries by month of occurrence, complaints closed and closed in
+time from those by month of closure (``reports/models.py``), one grouped read each of the
+commune rows. Forums are counted from the forums table. Nothing here reads
 a name, a description, a phone number or anything of the referral module: only counts leave
 this module, keyed by commune code.
 """
@@ -11,14 +11,15 @@ this module, keyed by commune code.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 
 from safevillage.core.periods import Period
 from safevillage.forums.models import Forum
-from safevillage.incidents.models import Incident, Status
 from safevillage.places.models import Level, Place
 from safevillage.policy.models import ClosureKind
 from safevillage.reports.figures import grain_for
@@ -45,58 +46,38 @@ class CommuneCounts:
     forums: int = 0
 
 
-def _cases(period: Period, out: dict[str, CommuneCounts]) -> None:
+def _summed(
+    period: Period, basis: Basis, measures: dict[str, str], **filters: Any
+) -> Iterator[tuple[str, dict[str, int]]]:
+    """Each commune's sums of summary counters for the period (``measures``: published name
+    → counter), one grouped read of the commune x quarter (or month) rows."""
     grain, first, last = grain_for("", period)
     rows = (
-        CaseSummary.objects.filter(basis=Basis.OCCURRED, grain=grain, period_key__gte=first, period_key__lte=last)
+        CaseSummary.objects.filter(basis=basis, grain=grain, period_key__gte=first, period_key__lte=last, **filters)
         .values("place_code")
-        .annotate(reported=Sum("reported"), solved=Sum("solved"))
+        .annotate(**{name: Sum(counter) for name, counter in measures.items()})
         .order_by()
     )
     for row in rows:
-        counts = out[row["place_code"][:COMMUNE]].counts
-        counts["reported"] += int(row["reported"] or 0)
-        counts["solved"] += int(row["solved"] or 0)
+        yield row["place_code"][:COMMUNE], {name: int(row[name] or 0) for name in measures}
+
+
+def _cases(period: Period, out: dict[str, CommuneCounts]) -> None:
+    """Records of the period (by month of occurrence), those solved, and the complainants'
+    answers to "is it resolved?" about them."""
+    measures = {"reported": "reported", "solved": "solved", "answered": "answered", "yes": "satisfied"}
+    for commune, sums in _summed(period, Basis.OCCURRED, measures):
+        for name, n in sums.items():
+            out[commune].counts[name] += n
 
 
 def _closures(period: Period, out: dict[str, CommuneCounts]) -> None:
     """Complaints (records of the categories closed as complaints) closed during the period,
     and those closed by their closure deadline."""
-    rows = (
-        Incident.objects.filter(
-            status=Status.CLOSED,
-            closed_month__gte=period.first_month,
-            closed_month__lte=period.last_month,
-            category__closure_kind=ClosureKind.COMPLAINT,
-        )
-        .annotate(commune=Substr("place_code", 1, COMMUNE))
-        .values("commune")
-        .annotate(closed=Count("id"), in_time=Count("id", filter=Q(closed_at__lte=F("close_due_at"))))
-        .order_by()
-    )
-    for row in rows:
-        counts = out[row["commune"]].counts
-        counts["closed"] += row["closed"]
-        counts["in_time"] += row["in_time"]
-
-
-def _answers(period: Period, out: dict[str, CommuneCounts]) -> None:
-    """Complainants' answers to "is it resolved?" about the records of the period."""
-    rows = (
-        Incident.objects.filter(
-            period_month__gte=period.first_month,
-            period_month__lte=period.last_month,
-            complainant_satisfied__isnull=False,
-        )
-        .annotate(commune=Substr("place_code", 1, COMMUNE))
-        .values("commune")
-        .annotate(answered=Count("id"), yes=Count("id", filter=Q(complainant_satisfied=True)))
-        .order_by()
-    )
-    for row in rows:
-        counts = out[row["commune"]].counts
-        counts["answered"] += row["answered"]
-        counts["yes"] += row["yes"]
+    complaints = {"category__closure_kind": ClosureKind.COMPLAINT}
+    for commune, sums in _summed(period, Basis.CLOSED, {"closed": "closed", "in_time": "closed_in_time"}, **complaints):
+        for name, n in sums.items():
+            out[commune].counts[name] += n
 
 
 def _forums(period: Period, out: dict[str, CommuneCounts]) -> None:
@@ -118,7 +99,6 @@ def commune_counts(period: Period) -> dict[str, CommuneCounts]:
         out[code] = CommuneCounts()
     _cases(period, out)
     _closures(period, out)
-    _answers(period, out)
     _forums(period, out)
     for commune in out.values():
         c = commune.counts

@@ -6,8 +6,7 @@ national ranking costs the same at any size of register:
 - records of the period and those overdue now: ``CaseSummary`` and ``OpenDeadline``;
 - forums held in each quarter by the commune and its villages: the forums table;
 - reports submitted, and by the deadline: ``ResultReport``;
-- complainants' answers to "is it resolved?": the register, but only the records that have
-  an answer (a few per commune; the one figure no summary keeps yet).
+- complainants' answers to "is it resolved?": ``CaseSummary`` too.
 
 Officers are ranked from the register, and only within a district or a commune, where the
 (place_code, period_month) index finds a few thousand records at most.
@@ -87,22 +86,19 @@ def _forums(prefix: str, period: Period) -> tuple[dict[str, int], dict[str, int]
 
 
 def _answers(prefix: str, period: Period) -> dict[str, tuple[int, int]]:
-    answered = Incident.objects.filter(
-        under("place_code", prefix),
-        period_month__gte=period.first_month,
-        period_month__lte=period.last_month,
-        complainant_satisfied__isnull=False,
+    """Per commune: complainants who answered "is it resolved?" about the period's records,
+    and those who said yes (the case summaries' counters)."""
+    grain, first, last = grain_for(prefix, period)
+    rows = (
+        CaseSummary.objects.filter(
+            under("place_code", prefix), basis=Basis.OCCURRED, grain=grain, period_key__gte=first, period_key__lte=last
+        )
+        .values("place_code")
+        .annotate(answered=Sum("answered"), yes=Sum("satisfied"))
+        .values_list("place_code", "answered", "yes")
+        .order_by()
     )
-    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for code, satisfied, n in (
-        answered.values("place_code", "complainant_satisfied")
-        .annotate(n=Count("id"))
-        .values_list("place_code", "complainant_satisfied", "n")
-    ).order_by():
-        out[code[:6]][0] += n
-        if satisfied:
-            out[code[:6]][1] += n
-    return {code: (a, c) for code, (a, c) in out.items()}
+    return {code: (int(answered or 0), int(yes or 0)) for code, answered, yes in rows if answered}
 
 
 def _reports(prefix: str, period: Period) -> dict[str, tuple[int, int]]:

@@ -42,6 +42,9 @@ class Counts:
     arrests: int = 0
     deaths: int = 0
     injuries: int = 0
+    closed_in_time: int = 0
+    answered: int = 0
+    satisfied: int = 0
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})

@@ -65,6 +65,9 @@ MEASURES = (
     "arrests",
     "deaths",
     "injuries",
+    "closed_in_time",
+    "answered",
+    "satisfied",
 )
 
 
@@ -97,6 +100,12 @@ class CaseSummary(models.Model):
     # People killed and injured, summed over the records (the traffic indicators read them).
     deaths = models.IntegerField(default=0)
     injuries = models.IntegerField(default=0)
+    # Closed by the record's closing deadline (the portal's "closed in time").
+    closed_in_time = models.IntegerField(default=0, db_default=0)
+    # The complainant's answer to "is it resolved?" (receipts), and those who said yes: the
+    # portal and the ranking read them here, not from the register.
+    answered = models.IntegerField(default=0, db_default=0)
+    satisfied = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("case summary")

@@ -51,6 +51,9 @@ def _case_aggregates() -> dict[str, Any]:
         "arrests": Coalesce(Sum("arrests"), Value(0)),
         "deaths": Coalesce(Sum("deaths"), Value(0)),
         "injuries": Coalesce(Sum("injuries"), Value(0)),
+        "closed_in_time": count(_CLOSED & Q(closed_at__lte=F("close_due_at"))),
+        "answered": count(Q(complainant_satisfied__isnull=False)),
+        "satisfied": count(Q(complainant_satisfied=True)),
     }
 
 

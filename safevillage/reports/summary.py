@@ -68,6 +68,10 @@ class SummaryRow:
     is_crime: bool = False
     # While open: the instant after which the record is overdue (``deadlines.overdue_from``).
     due: datetime.datetime | None = None
+    # Closed by its closing deadline.
+    in_time: bool = False
+    # The complainant's answer to "is it resolved?"; None: no answer.
+    answer: bool | None = None
 
     @property
     def is_open(self) -> bool:
@@ -76,10 +80,12 @@ class SummaryRow:
 
 def figures_differ(before: SummaryRow | None, after: SummaryRow | None) -> bool:
     """Whether the two rows count differently in the reports' figures: the overdue instant
-    alone is not a figure (acknowledging a record of an approved period stays allowed)."""
+    alone is not a figure (acknowledging a record of an approved period stays allowed), nor
+    is the complainant's answer (a citizen confirming a complaint resolved is never refused
+    because its period's report is approved)."""
 
     def figures(row: SummaryRow | None) -> SummaryRow | None:
-        return replace(row, due=None) if row is not None else None
+        return replace(row, due=None, answer=None) if row is not None else None
 
     return figures(before) != figures(after)
 
@@ -110,6 +116,8 @@ def summary_row(incident: Incident) -> SummaryRow | None:
         injuries=incident.injuries,
         is_crime=incident.category.is_crime,
         due=overdue_from(incident),
+        in_time=closed and incident.closed_at is not None and incident.closed_at <= incident.close_due_at,
+        answer=incident.complainant_satisfied,
     )
 
 
@@ -126,6 +134,9 @@ def _case_counters(row: SummaryRow, basis: Basis) -> Counter[str]:
         counts["closed"] = 1
         counts[row.outcome] = 1
         counts["solved_by_arrest"] = int(row.outcome == "solved" and row.clearance == "arrest")
+        counts["closed_in_time"] = int(row.in_time)
+    counts["answered"] = int(row.answer is not None)
+    counts["satisfied"] = int(row.answer is True)
     counts["arrests"] = row.arrests
     counts["deaths"] = row.deaths
     counts["injuries"] = row.injuries

@@ -63,3 +63,22 @@ def test_an_approved_period_locks_the_figures_until_the_level_above_unapproves(
     record = actions.close(record, by=sokha, version=record.version, outcome="solved", clearance="arrest", arrests=1)
     assert record.status == Status.CLOSED
     assert list(differences()) == []
+
+
+def test_a_complainant_confirms_a_complaint_of_an_approved_period_and_it_is_counted(
+    places, policy, sokha, dara, vannak
+):
+    from safevillage.reports.models import Basis, CaseSummary
+
+    complaint, receipt = make_complaint(category="public_service", occurred_at=last_month_at_noon())
+    closed(complaint, sokha, outcome="resolved")
+    period = Period.containing(timezone.localtime(complaint.occurred_at).date())
+    approval.submit(places["140305"], period, by=sokha)
+    approval.submit(places["140306"], period, by=dara)
+    approval.approve(places["1403"], period, by=vannak)
+
+    # The answer is no figure of the approved report: the citizen is never refused for it.
+    actions.complainant_feedback(receipt, resolved=True)
+    counted = CaseSummary.objects.filter(basis=Basis.OCCURRED, grain="month", place_code="140305")
+    assert [(row.answered, row.satisfied) for row in counted] == [(1, 1)]
+    assert list(differences()) == []

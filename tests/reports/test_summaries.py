@@ -45,6 +45,9 @@ def _counts() -> list[tuple]:
             "arrests",
             "deaths",
             "injuries",
+            "closed_in_time",
+            "answered",
+            "satisfied",
         )
         if any(row[5:])
     )
@@ -193,9 +196,16 @@ def test_summaries_equal_the_records_after_a_mixed_workload(make_record):
             record = change(record, status="withdrawn", outcome="", clearance="", closed_at=None)
         if i % 12 == 0 and record.status == "investigating":
             record = close(record, "solved", local(2026, 1, 5), arrests=1)
+        if i % 4 == 2 and record.status == "closed":
+            record = change(record, complainant_satisfied=i % 8 == 2)  # the complainant's answer
     assert list(differences()) == []
     assert "equal" in _check()
     assert CaseSummary.objects.filter(deaths__gt=0).exists() and CaseSummary.objects.filter(injuries__gt=0).exists()
+    # Answers, yes and no, and closures in time and late are all counted.
+    totals = CaseSummary.objects.filter(basis=Basis.OCCURRED, grain=Grain.MONTH).aggregate(
+        closed=Sum("closed"), in_time=Sum("closed_in_time"), answered=Sum("answered"), yes=Sum("satisfied")
+    )
+    assert 0 < totals["in_time"] < totals["closed"] and 0 < totals["yes"] < totals["answered"]
     # And the kept counters are what a rebuild from scratch gives.
     kept = _counts()
     rebuild()
