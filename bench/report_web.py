@@ -225,12 +225,22 @@ def portal(results: dict[str, Any]) -> list[str]:
     lines = [
         "## The public portal",
         "",
-        'Anonymous requests (no cookie) to the portal\'s pages of the last whole quarter. "First answer" is the '
-        "first request after the server started, which computes the period's publication (every place of the "
-        "country, small counts hidden across the tree); the pages are then the median of the runs, after every "
-        'worker has computed it once. "Revisit" sends the page\'s ETag back. Milliseconds.',
+        "Anonymous requests (no cookie) to the portal's pages of the last whole quarter. First the portal's job "
+        "(`publish_portal`, every 10 minutes in production) computes the publications of the periods most read "
+        "(each kind's period under way and last ended, with their trends: every place of the country, small counts "
+        "hidden across the tree) into the cache the server's workers share (Redis, as `CACHE_URL` sets in "
+        'production). "First answer" is then the first request of the country\'s page; the pages are the median '
+        'of the runs. "Revisit" sends the page\'s ETag back. Milliseconds.',
         "",
     ]
+    jobs = []
+    for engine, label in NAMES.items():
+        for size, entry in results["engines"].get(engine, {}).get("sizes", {}).items():
+            published = ((entry.get("web") or {}).get("portal") or {}).get("publish")
+            if published:
+                jobs.append([label, n(int(size)), n(published["periods"]), f"{published['seconds']:,.1f}"])
+    if jobs:
+        lines += table(["Database", "Records", "Periods published", "Job (s)"], jobs)
     rows = []
     for engine, label in NAMES.items():
         for size, entry in results["engines"].get(engine, {}).get("sizes", {}).items():

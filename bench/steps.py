@@ -169,6 +169,20 @@ def api_setup(args: argparse.Namespace) -> None:
     emit({"officers": len(officers)})
 
 
+def publish_portal(_args: argparse.Namespace) -> None:
+    """The portal's publication job (``jobs.tasks.publish_portal``), as the worker runs it,
+    into the server's shared cache (emptied first: a publication of another size is not read)."""
+    from django.core.cache import cache
+
+    from safevillage.jobs.tasks import publish_portal as job
+    from safevillage.portal.trend import periods_to_publish
+
+    cache.clear()
+    started = time.perf_counter()
+    job()
+    emit({"seconds": time.perf_counter() - started, "periods": len(periods_to_publish(datetime.date.today()))})  # noqa: DTZ011
+
+
 def web_sessions(_args: argparse.Namespace) -> None:
     """A signed-in session for the national and the provincial reader, made by Django's own
     sign-in (``login``) under the server's SECRET_KEY, so that the web figures time pages, not
@@ -537,6 +551,7 @@ STEPS = {
     "export": export,
     "reference-load": reference_load,
     "web-sessions": web_sessions,
+    "publish-portal": publish_portal,
     "register-facts": register_facts,
 }
 
