@@ -38,6 +38,7 @@ from safevillage.incidents.models import Channel, Incident, InvolvedPerson, Seiz
 from safevillage.integrity.rules import CHECKS
 from safevillage.integrity.rules.base import Finding, Scope
 from safevillage.integrity.run import find
+from safevillage.places.codes import under
 from safevillage.places.models import Level, Place, UnitType
 from safevillage.policy.models import Category
 from safevillage.reports.bulk_rebuild import add_records
@@ -390,7 +391,7 @@ class Builder:
                     "new": {"supplementary": {"patrols": 90}},
                 }
             )
-            changed = Incident.objects.filter(place_code__startswith=commune, period_month__gte=PERIOD.first_month)
+            changed = Incident.objects.filter(under("place_code", commune), period_month__gte=PERIOD.first_month)
             pks = list(changed.order_by("pk").values_list("pk", flat=True)[:2])
             Incident.objects.filter(pk__in=pks).update(updated_at=approved_at + datetime.timedelta(days=20))
         record_events(events)

@@ -189,7 +189,7 @@ def arrests_nowhere(scope: Scope) -> list[Finding]:
         ids: list[int] = []
         for name, query in parts.items():
             if n[name]:
-                ids += list(query.filter(place_code__startswith=code).values_list("pk", flat=True)[:100])
+                ids += list(query.filter(under("place_code", code)).values_list("pk", flat=True)[:100])
         findings.append(
             Finding(
                 "arrests_nowhere",
@@ -311,7 +311,7 @@ def complaints_lost(scope: Scope) -> list[Finding]:
     totals = counts_by(public)
     boxes = Equipment.objects.filter(kind=EquipmentKind.POST_BOX, state=EquipmentState.WORKING)
     if scope.prefix:
-        boxes = boxes.filter(place__code__startswith=scope.prefix)
+        boxes = boxes.filter(under("place__code", scope.prefix))
     box_counts: dict[str, int] = {}
     for code in boxes.values_list("place__code", flat=True):
         box_counts[code[:6]] = box_counts.get(code[:6], 0) + 1
@@ -322,7 +322,7 @@ def complaints_lost(scope: Scope) -> list[Finding]:
         if sum(n.values()) < MIN_LOST:
             continue
         lost = parts["withdrawn"] | parts["closed_without_action"] | parts["citizen_not_resolved"]
-        ids = list(lost.filter(place_code__startswith=code).values_list("pk", flat=True).order_by("pk")[:200])
+        ids = list(lost.filter(under("place_code", code)).values_list("pk", flat=True).order_by("pk")[:200])
         findings.append(
             Finding(
                 "complaints_lost",

@@ -13,6 +13,7 @@ from django.db.models.functions import Length
 from safevillage.audit.models import AuditEvent
 from safevillage.incidents.models import Incident
 from safevillage.integrity.rules.base import Finding, Scope
+from safevillage.places.codes import under
 from safevillage.reports.models import LOCKING_STATUSES, ResultReport
 
 REPORT = "reports.resultreport"
@@ -37,7 +38,7 @@ def _reports(scope: Scope) -> Any:
         first_month__lte=scope.period.last_month, last_month__gte=scope.period.first_month
     )
     if scope.prefix:
-        query = query.filter(place_code__startswith=scope.prefix)
+        query = query.filter(under("place_code", scope.prefix))
     return query
 
 
@@ -190,7 +191,7 @@ def regular_supplementary(scope: Scope) -> list[Finding]:
     start = (months // 12) * 100 + months % 12 + 1
     query = ResultReport.objects.filter(last_month__lte=end, last_month__gte=start)
     if scope.prefix:
-        query = query.filter(place_code__startswith=scope.prefix)
+        query = query.filter(under("place_code", scope.prefix))
     values: dict[str, dict[str, list[int]]] = {}
     for code, supplementary in query.values_list("place_code", "supplementary").order_by("place_code", "first_month"):
         for field in COUNTED:

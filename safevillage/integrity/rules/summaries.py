@@ -8,6 +8,7 @@ from django.db.models import F, Q, Sum
 from safevillage.audit.models import AuditEvent, Verification
 from safevillage.core.periods import Period
 from safevillage.integrity.rules.base import Finding, Scope, poisson_lower_tail
+from safevillage.places.codes import under
 from safevillage.reports.models import Basis, CaseSummary, CrimeSummary, Grain
 
 HISTORY_PERIODS = 4
@@ -20,7 +21,7 @@ DROP_P_VALUE = 0.001
 def _crimes(months: list[int], prefix: str) -> dict[str, int]:
     query = CrimeSummary.objects.filter(grain=Grain.MONTH, period_key__in=months)
     if prefix:
-        query = query.filter(place_code__startswith=prefix)
+        query = query.filter(under("place_code", prefix))
     rows = query.values("place_code").annotate(n=Sum("reported")).order_by()
     return {row["place_code"]: row["n"] for row in rows}
 
@@ -90,7 +91,7 @@ def solved_impossible(scope: Scope) -> list[Finding]:
         | Q(grain=Grain.QUARTER, period_key__in=quarters)
     )
     if scope.prefix:
-        query = query.filter(place_code__startswith=scope.prefix)
+        query = query.filter(under("place_code", scope.prefix))
     rows = (
         query.filter(Q(solved__gt=F("reported")) | Q(solved_by_arrest__gt=F("solved")))
         .values("place_code", "grain", "period_key", "category__code", "reported", "solved", "solved_by_arrest")
