@@ -62,6 +62,16 @@ def wait_targets(results: dict[str, Any]) -> list[list[str]]:
         else:
             cells.append("–")
     rows.append(cells)
+    users = results["config"].get("portal_users", 500)
+    cells = [f"{users} anonymous visitors on the public portal: 0 failures (p95 recorded)"]
+    for engine in NAMES:
+        total = ((results["engines"].get(engine, {}).get("portal_locust") or {}).get("stats") or {}).get("Aggregated")
+        if total:
+            met = total["failures"] == 0
+            cells.append(f"{n(total['failures'])} failures, p95 {n(total['p95'])} ms — {verdict(met)}")
+        else:
+            cells.append("–")
+    rows.append(cells)
     return rows
 
 
