@@ -90,6 +90,7 @@ MIDDLEWARE = [
     # Text that is not UTF-8 refused, a body too large answered, before the CSRF check (a
     # view step) or any form reads them; after the language and the user, for its page.
     "safevillage.core.request_text.RequestTextMiddleware",
+    "safevillage.api.empty_params.EmptyQueryParameterMiddleware",
     "safevillage.accounts.middleware.SessionTimeoutMiddleware",
     "safevillage.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -9,7 +9,8 @@ PERIOD_PATTERN = r"^(1979|19[89][0-9]|2[0-9]{3})(0[1-9]|1[0-2]|[Qq][1-4]|[Ss][1-
 PLACE_CODE_PATTERN = r"^([0-9]{2}){1,4}$"
 # A report's place: a place code, or KH for the whole country.
 REPORT_PLACE_PATTERN = r"^(KH|([0-9]{2}){1,4})$"
-# The parent of places: a province, a district or a commune (empty: none, as a form sends it).
-PARENT_CODE_PATTERN = r"^(([0-9]{2}){1,3})?$"
+# The parent of places: a province, a district or a commune (an empty parameter is refused
+# before any view reads it: api/empty_params.py).
+PARENT_CODE_PATTERN = r"^([0-9]{2}){1,3}$"
 # A report's period: the same, from 1980, as a report compares with the year before.
 REPORT_PERIOD_PATTERN = r"^(19[89][0-9]|2[0-9]{3})(0[1-9]|1[0-2]|[Qq][1-4]|[Ss][1-2])?$"

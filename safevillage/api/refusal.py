@@ -23,8 +23,11 @@ class _Refusal(APIView):
         raise kwargs["problem"]
 
 
-def refuse_before_parsing(request: HttpRequest, *, oversized: bool, message: str | None = None) -> HttpResponse:
-    problem: APIException = too_large() if oversized else ParseError(message or not_utf8_message())
+def refuse_before_parsing(
+    request: HttpRequest, *, oversized: bool, message: str | None = None, problem: APIException | None = None
+) -> HttpResponse:
+    if problem is None:
+        problem = too_large() if oversized else ParseError(message or not_utf8_message())
     response = _Refusal.as_view()(request, problem=problem)
     # Rendered here: Django renders a view's response, not one a middleware returns.
     response.render()

@@ -62,6 +62,15 @@ def test_a_bad_filter_is_a_400_with_its_message(records, vannak):
     assert body["detail"] == "There are 2 errors; each is listed in errors."
 
 
+def test_an_empty_filter_is_a_400_but_an_empty_search_is_no_search(records, vannak):
+    # The page's form sends empty fields meaning "any"; the API's schema has no empty period.
+    response = api(vannak).get("/api/v1/incidents/?period=&place=14&sort= ")
+    body = assert_problem(response, 400, type="/api/problems/invalid-input/")
+    assert messages(body) == {name: ["Give a value, or leave the parameter out."] for name in ("period", "sort")}
+    assert api(vannak).get("/api/v1/incidents/?q=").json()["count"] == 2
+    assert api(vannak).get("/incidents/?period=&place=14").status_code in (200, 302)
+
+
 def test_the_neighbouring_officer_gets_the_same_404_as_for_a_missing_record(records, dara):
     reference = records["sokha"].reference
     missing = api(dara).get("/api/v1/incidents/14-1403-2026-999999/")
