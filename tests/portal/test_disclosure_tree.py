@@ -109,7 +109,7 @@ def check(communes: dict[str, dict[str, int]]) -> None:
             assert top > HIDDEN_UP_TO, f"{code} {m}: {truth[code][m]} can be bounded by {top}"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(countries())
 def test_no_count_from_1_to_4_can_be_read_or_worked_out(communes: dict[str, dict[str, int]]) -> None:
     check(communes)
