@@ -229,6 +229,11 @@ PORTAL_PAGES = {
 }
 
 
+def _again(label: str, found: dict[str, Any]) -> str:
+    """A database's name, with the date its portal was measured again (``--repeat-portal``)."""
+    return f"{label}, measured again {found['repeated'][:16].replace('T', ' ')}" if found.get("repeated") else label
+
+
 def portal(results: dict[str, Any]) -> list[str]:
     """The public portal: its pages at each size, and the audience of anonymous visitors."""
     config = results["config"]
@@ -246,9 +251,10 @@ def portal(results: dict[str, Any]) -> list[str]:
     jobs = []
     for engine, label in NAMES.items():
         for size, entry in results["engines"].get(engine, {}).get("sizes", {}).items():
-            published = ((entry.get("web") or {}).get("portal") or {}).get("publish")
-            if published:
-                jobs.append([label, n(int(size)), n(published["periods"]), f"{published['seconds']:,.1f}"])
+            found = (entry.get("web") or {}).get("portal") or {}
+            if published := found.get("publish"):
+                seconds = f"{published['seconds']:,.1f}"
+                jobs.append([_again(label, found), n(int(size)), n(published["periods"]), seconds])
     if jobs:
         lines += table(["Database", "Records", "Periods published", "Job (s)"], jobs)
     rows = []
@@ -263,7 +269,7 @@ def portal(results: dict[str, Any]) -> list[str]:
                 if page:
                     rows.append(
                         [
-                            label,
+                            _again(label, found),
                             n(int(size)),
                             name,
                             ms(page),

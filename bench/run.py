@@ -21,6 +21,9 @@ empty SQLite register, with nothing else of the benchmark running, then with one
 process per core beside it, then alone again (BENCH_GENERATOR_RECORDS=1000000), and adds the
 rates and load averages to the results and to docs/performance.md.
 
+``python bench/run.py --repeat-portal ENGINE`` measures the public portal again (its job, its
+pages, its audience) on that database at its largest size, for a change to the portal alone.
+
 ``python bench/run.py --repeat-web ENGINE`` measures the API ingest and the Locust load again on
 that database as the last run left it, adds them to var/bench/results.json as a repeat (the
 first figures stay) and writes docs/performance.md again: a load near the machine's capacity
@@ -513,6 +516,33 @@ def repeat_web(engine: str) -> None:
     log(f"written: {report.write(results, ROOT / 'docs' / 'performance.md')}")
 
 
+def repeat_portal(engine: str) -> None:
+    """The public portal measured again on that database as the last run left it (at its
+    largest size): the publication job, the pages, and the audience. Replaces the portal's
+    figures of that size, dated: for a change to the portal alone, without growing the
+    register again."""
+    results = json.loads(report.RESULTS.read_text())
+    out = results["engines"][engine]
+    size = str(out["web_size"])
+    log(f"{engine}: the public portal again at {int(size):,}")
+    tokens = VAR / f"tokens-{engine}.json"
+    server = Server(engine)
+    try:
+        published = step(engine, "publish-portal")
+        measured = portal.measure(server.url, QUARTER, PROVINCE, RUNS)
+        out["sizes"][size]["web"]["portal"] = {
+            **measured,
+            "publish": published,
+            "cache": CACHE_URL,
+            "repeated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        }
+        out["portal_locust"] = portal_audience(server, engine, tokens)
+    finally:
+        server.stop()
+    report.save(results)
+    log(f"written: {report.write(results, ROOT / 'docs' / 'performance.md')}")
+
+
 GENERATOR_RECORDS = 100_000 if QUICK else env_int("BENCH_GENERATOR_RECORDS", 1_000_000)
 GENERATOR_BURNERS = env_int("BENCH_GENERATOR_BURNERS", os.cpu_count() or 2)
 
@@ -575,6 +605,9 @@ def main() -> None:
         return
     if sys.argv[1:2] == ["--repeat-web"] and len(sys.argv) == 3 and sys.argv[2] in ("sqlite", "postgresql"):
         repeat_web(sys.argv[2])
+        return
+    if sys.argv[1:2] == ["--repeat-portal"] and len(sys.argv) == 3 and sys.argv[2] in ("sqlite", "postgresql"):
+        repeat_portal(sys.argv[2])
         return
     VAR.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
