@@ -19,7 +19,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 # The first and last months a record may carry (Incident's check constraint).
 FIRST_YEAR, LAST_YEAR = 1979, 2999
@@ -205,22 +205,25 @@ class Period:
 _YEARS = {"first": FIRST_YEAR, "last": LAST_YEAR}
 
 
+# Translated when a label is made, one name at a time (a period picker makes dozens a page).
+_MONTH_NAMES = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+)
+
+
 def _month_name(month: int) -> str:
-    names = [
-        _("January"),
-        _("February"),
-        _("March"),
-        _("April"),
-        _("May"),
-        _("June"),
-        _("July"),
-        _("August"),
-        _("September"),
-        _("October"),
-        _("November"),
-        _("December"),
-    ]
-    return names[month - 1]
+    return _(_MONTH_NAMES[month - 1])
 
 
 def local_date(moment: datetime.datetime) -> datetime.date:
