@@ -323,6 +323,22 @@ class Incident(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    # The status's and the channel's names, as ``get_status_display`` gives them, from dicts
+    # made once: Django's builds a dict of every choice, translating each to hash it, on each
+    # call, which was a tenth of a register page of fifty records.
+    @property
+    def status_label(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def channel_label(self) -> str:
+        return str(_CHANNEL_LABELS.get(self.channel, self.channel))
+
+
+# The choices' names (lazy: translated when shown), read once.
+_STATUS_LABELS = dict(Status.choices)
+_CHANNEL_LABELS = dict(Channel.choices)
+
 
 class PersonRole(models.TextChoices):
     VICTIM = "victim", _("Victim")
