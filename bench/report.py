@@ -87,6 +87,13 @@ def write(results: dict[str, Any], path: Path) -> Path:
         "Every time is the median of the runs after one warm-up, with the fastest and slowest run in brackets, "
         "in milliseconds unless said otherwise.",
         "",
+        *[
+            f"{NAMES[engine]}'s figures are those of the run of {date} (same sizes, same machine), kept by this "
+            f"one (`BENCH_ENGINES` without it, `BENCH_KEEP=1`)."
+            for engine, date in (results.get("kept") or {}).items()
+            if engine in NAMES
+        ],
+        *([""] if results.get("kept") else []),
         "## Machine",
         "",
     ]
