@@ -49,6 +49,7 @@ import datetime
 import hashlib
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -570,15 +571,23 @@ def _create_like(cursor: CursorWrapper, name: str, like: _DatabaseLike | None) -
 
 
 def _swap_postgresql(cursor: CursorWrapper, live: str, scratch: str, previous: str | None) -> None:
-    """Give the proven scratch database the live one's name, in one transaction."""
-    cursor.execute("BEGIN")
-    try:
-        if previous is not None:
-            cursor.execute(f"ALTER DATABASE {_identifier(live)} RENAME TO {_identifier(previous)}")
-        cursor.execute(f"ALTER DATABASE {_identifier(scratch)} RENAME TO {_identifier(live)}")
-    except DatabaseError as exc:
-        cursor.execute("ROLLBACK")
-        if getattr(exc.__cause__, "sqlstate", None) == _OBJECT_IN_USE:
+    """Give the proven scratch database the live one's name, in one transaction. A database
+    is renamed only with no one else connected: an autovacuum worker tidying it is no client,
+    and is stopped (PostgreSQL starts it again later); anyone else refuses the restore."""
+    for attempt in range(_SWAP_ATTEMPTS):
+        cursor.execute("BEGIN")
+        try:
+            if previous is not None:
+                cursor.execute(f"ALTER DATABASE {_identifier(live)} RENAME TO {_identifier(previous)}")
+            cursor.execute(f"ALTER DATABASE {_identifier(scratch)} RENAME TO {_identifier(live)}")
+        except DatabaseError as exc:
+            cursor.execute("ROLLBACK")
+            if getattr(exc.__cause__, "sqlstate", None) != _OBJECT_IN_USE:
+                raise RestoreRefused(
+                    _("PostgreSQL could not swap in the restored database: %(error)s") % {"error": exc}
+                ) from None
+            if attempt + 1 < _SWAP_ATTEMPTS and _stop_autovacuum(cursor, (live, scratch)):
+                continue
             raise RestoreRefused(
                 _(
                     "the database %(name)s is in use by other connections: stop the server and every other "
@@ -586,7 +595,23 @@ def _swap_postgresql(cursor: CursorWrapper, live: str, scratch: str, previous: s
                 )
                 % {"name": live}
             ) from None
-        raise RestoreRefused(
-            _("PostgreSQL could not swap in the restored database: %(error)s") % {"error": exc}
-        ) from None
-    cursor.execute("COMMIT")
+        cursor.execute("COMMIT")
+        return
+
+
+_SWAP_ATTEMPTS = 5
+
+
+def _stop_autovacuum(cursor: CursorWrapper, names: tuple[str, ...]) -> bool:
+    """Stop the autovacuum workers connected to ``names``; False when anyone else is connected."""
+    cursor.execute(
+        "SELECT pid, backend_type FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()",
+        [list(names)],
+    )
+    others = cursor.fetchall()
+    if any(kind != "autovacuum worker" for _pid, kind in others):
+        return False
+    for pid, _kind in others:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    time.sleep(0.2)
+    return True
