@@ -201,21 +201,7 @@ def web(results: dict[str, Any]) -> list[str]:
     ]
     rows = []
     for _engine, label, run in _web_runs(results):
-        stats = run.get("locust", {})
-        for name, s in stats.items():
-            rows.append(
-                [
-                    label,
-                    name,
-                    n(s["requests"]),
-                    n(s["failures"]),
-                    f"{s['rps']:.1f}",
-                    n(s["p50"]),
-                    n(s["p95"]),
-                    n(s["p99"]),
-                    n(s["max"]),
-                ]
-            )
+        rows += _locust_rows(label, run.get("locust", {}))
     lines += table(["Database", "Request", "Requests", "Failures", "A second", "p50", "p95", "p99", "Max"], rows)
     return lines
 
@@ -227,6 +213,24 @@ PORTAL_PAGES = {
     "commune": "Commune page",
     "country_csv": "Country CSV",
 }
+
+
+def _locust_rows(label: str, stats: dict[str, Any]) -> list[list[str]]:
+    """One table row per Locust request name: counts, failures, rate and percentiles."""
+    return [
+        [
+            label,
+            name,
+            n(s["requests"]),
+            n(s["failures"]),
+            f"{s['rps']:.1f}",
+            n(s["p50"]),
+            n(s["p95"]),
+            n(s["p99"]),
+            n(s["max"]),
+        ]
+        for name, s in stats.items()
+    ]
 
 
 def _again(label: str, found: dict[str, Any]) -> str:
@@ -292,19 +296,6 @@ def portal(results: dict[str, Any]) -> list[str]:
     rows = []
     for engine, label in NAMES.items():
         audience = results["engines"].get(engine, {}).get("portal_locust") or {}
-        for name, s in audience.get("stats", {}).items():
-            rows.append(
-                [
-                    label,
-                    name,
-                    n(s["requests"]),
-                    n(s["failures"]),
-                    f"{s['rps']:.1f}",
-                    n(s["p50"]),
-                    n(s["p95"]),
-                    n(s["p99"]),
-                    n(s["max"]),
-                ]
-            )
+        rows += _locust_rows(label, audience.get("stats", {}))
     lines += table(["Database", "Request", "Requests", "Failures", "A second", "p50", "p95", "p99", "Max"], rows)
     return lines

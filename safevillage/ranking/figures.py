@@ -52,12 +52,23 @@ class CommuneFigures:
     months_on_time: int = 0  # covered by a report submitted by its deadline
 
 
-def _records_and_overdue(prefix: str, period: Period, now: datetime.datetime) -> dict[str, tuple[int, int]]:
+def _records_overdue_and_answers(
+    prefix: str, period: Period, now: datetime.datetime
+) -> dict[str, tuple[int, int, int, int]]:
+    """Per commune: records of the period, those overdue now, and the complainants who
+    answered "is it resolved?" and those who said yes - one read of the case summaries (and
+    of ``OpenDeadline`` for the overdue)."""
     grain, first, last = grain_for(prefix, period)
     rows = CaseSummary.objects.filter(
         under("place_code", prefix), basis=Basis.OCCURRED, grain=grain, period_key__gte=first, period_key__lte=last
     )
-    records = dict(rows.values("place_code").annotate(n=Sum("reported")).values_list("place_code", "n").order_by())
+    sums = {
+        code: (int(n or 0), int(answered or 0), int(yes or 0))
+        for code, n, answered, yes in rows.values("place_code")
+        .annotate(n=Sum("reported"), answered=Sum("answered"), yes=Sum("satisfied"))
+        .values_list("place_code", "n", "answered", "yes")
+        .order_by()
+    }
     late = OpenDeadline.objects.filter(
         under("place_code", prefix),
         period_month__gte=period.first_month,
@@ -65,7 +76,11 @@ def _records_and_overdue(prefix: str, period: Period, now: datetime.datetime) ->
         due_at__lt=now,
     )
     overdue = dict(late.values("place_code").annotate(n=Sum("n")).values_list("place_code", "n").order_by())
-    return {code: (int(records.get(code) or 0), int(overdue.get(code) or 0)) for code in set(records) | set(overdue)}
+    out = {}
+    for code in set(sums) | set(overdue):
+        records, answered, yes = sums.get(code, (0, 0, 0))
+        out[code] = (records, int(overdue.get(code) or 0), answered, yes)
+    return out
 
 
 def _forums(prefix: str, period: Period) -> tuple[dict[str, int], dict[str, int]]:
@@ -83,22 +98,6 @@ def _forums(prefix: str, period: Period) -> tuple[dict[str, int], dict[str, int]
     for code in village_codes.values_list("code", flat=True):
         places[code[:6]] += 1
     return dict(held), {code: n * quarters for code, n in places.items()} | {"": quarters}
-
-
-def _answers(prefix: str, period: Period) -> dict[str, tuple[int, int]]:
-    """Per commune: complainants who answered "is it resolved?" about the period's records,
-    and those who said yes (the case summaries' counters)."""
-    grain, first, last = grain_for(prefix, period)
-    rows = (
-        CaseSummary.objects.filter(
-            under("place_code", prefix), basis=Basis.OCCURRED, grain=grain, period_key__gte=first, period_key__lte=last
-        )
-        .values("place_code")
-        .annotate(answered=Sum("answered"), yes=Sum("satisfied"))
-        .values_list("place_code", "answered", "yes")
-        .order_by()
-    )
-    return {code: (int(answered or 0), int(yes or 0)) for code, answered, yes in rows if answered}
 
 
 def _reports(prefix: str, period: Period) -> dict[str, tuple[int, int]]:
@@ -132,15 +131,13 @@ def commune_figures(prefix: str, period: Period, now: datetime.datetime | None =
     )
     populations = commune_populations(prefix)
     crimes = _crime_counts(prefix, period)
-    records = _records_and_overdue(prefix, period, now)
+    records = _records_overdue_and_answers(prefix, period, now)
     held, due = _forums(prefix, period)
-    answers = _answers(prefix, period)
     reports = _reports(prefix, period)
     out = []
     for code, name_km, name_latin in places:
         c, s = crimes.get(code, (0, 0))
-        r, o = records.get(code, (0, 0))
-        a, y = answers.get(code, (0, 0))
+        r, o, a, y = records.get(code, (0, 0, 0, 0))
         m, t = reports.get(code, (0, 0))
         out.append(
             CommuneFigures(
