@@ -6,13 +6,13 @@ as the product, each timed like the product's own figure."""
 from __future__ import annotations
 
 import json
-import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb  # type: ignore[import-not-found, unused-ignore]  # the "bench" extra: absent under make test
+from timing import timed
 
 
 @dataclass(frozen=True)
@@ -268,20 +268,4 @@ def duckdb_questions(database: Any, side: dict[str, Any], table: Any, months: An
             ),
         ),
         "province_report": timed(ask.runs, province_table),
-    }
-
-
-def timed(runs: int, function: Any) -> dict[str, Any]:
-    value = function()
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        value = function()
-        seconds.append(time.perf_counter() - started)
-    return {
-        "median": statistics.median(seconds),
-        "min": min(seconds),
-        "max": max(seconds),
-        "runs": runs,
-        "value": value,
     }

@@ -13,10 +13,8 @@ import io
 import json
 import os
 import re
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
+from timing import timed  # noqa: E402
 
 from safevillage.core.periods import Period  # noqa: E402
 from safevillage.reports.bulk_rebuild import summary_models  # noqa: E402
@@ -42,23 +41,6 @@ SHARED_BOUNDARIES = ROOT.parent / "shared" / "data" / "boundaries"
 
 def emit(result: dict[str, Any]) -> None:
     print("BENCH-RESULT " + json.dumps(result, default=str))
-
-
-def timed(runs: int, function: Callable[[], Any]) -> dict[str, Any]:
-    """Run ``function`` ``runs`` times after one warm-up; median, min and max in seconds."""
-    value = function()
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        value = function()
-        seconds.append(time.perf_counter() - started)
-    return {
-        "median": statistics.median(seconds),
-        "min": min(seconds),
-        "max": max(seconds),
-        "runs": runs,
-        "value": value,
-    }
 
 
 # --- set-up ---------------------------------------------------------------------------------

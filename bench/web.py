@@ -18,13 +18,12 @@ from __future__ import annotations
 import functools
 import html
 import re
-import statistics
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
+from timing import timed
 
 REFERENCE = re.compile(r"/incidents/([0-9]{2}-[0-9]{4}-[0-9]{4}-[0-9]{6,})/")
 ANCHOR = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
@@ -188,23 +187,6 @@ def deep_path(reader: Reader, path: str, depth: int) -> tuple[str, str]:
         current = base + following if following.startswith("?") else following
         hops += 1
     return current, f"next link followed {depth - 1} times"
-
-
-def timed(runs: int, function: Callable[[], Any]) -> dict[str, Any]:
-    """One warm-up, then the median of ``runs``."""
-    value = function()
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        value = function()
-        seconds.append(time.perf_counter() - started)
-    return {
-        "median": statistics.median(seconds),
-        "min": min(seconds),
-        "max": max(seconds),
-        "runs": runs,
-        "value": value,
-    }
 
 
 def ask(kind: str, reader: Reader, path: str) -> Any:
