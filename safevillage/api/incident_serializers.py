@@ -15,7 +15,7 @@ from rest_framework import serializers
 from safevillage.accounts.models import User
 from safevillage.core.text import CheckedTextModelSerializer, CheckedTextSerializer, multiline_text
 from safevillage.incidents import intake
-from safevillage.incidents.actions import MAX_ARRESTS
+from safevillage.incidents.closing import MAX_ARRESTS
 from safevillage.incidents.intake import IntakeData
 from safevillage.incidents.models import (
     MAX_CASUALTIES,

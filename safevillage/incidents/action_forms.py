@@ -15,10 +15,12 @@ from safevillage.accounts.scoping import can
 from safevillage.core.date_input import DateInputField
 from safevillage.core.text import CheckedTextForm
 from safevillage.incidents import actions
-from safevillage.incidents.actions import MAX_ARRESTS, MAX_REASON
+from safevillage.incidents.actions import MAX_REASON
 from safevillage.incidents.closing import (
+    MAX_ARRESTS,
     PLAIN_EXCEPTIONAL_REASONS,
     outcomes_for,
+    past_closure_refused,
     records_casualties,
     refers_to_rapid_response,
 )
@@ -168,7 +170,7 @@ class CloseForm(ActionForm):
         # would otherwise be closed today while the officer typed another day.
         name = self.add_prefix("closed_on")
         if "closed_on" not in self.fields and any(k.startswith(name) and self.data.get(k) for k in self.data):
-            raise forms.ValidationError(actions.past_closure_refused())
+            raise forms.ValidationError(past_closure_refused())
         return cleaned
 
     def clean_deaths(self) -> int | None:

@@ -22,7 +22,6 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,77 +29,38 @@ from django.utils.translation import gettext as _
 from safevillage.accounts.models import User
 from safevillage.accounts.scoping import can
 from safevillage.audit.log import record_event, record_standalone
-from safevillage.core.periods import Period, local_date, local_day_start
+from safevillage.core.periods import local_date
 from safevillage.incidents import receipts
-from safevillage.incidents.closing import OUTCOMES_BY_KIND, refers_to_rapid_response
-from safevillage.incidents.intake import MAX_DESCRIPTION, IntakeData, clean_casualties, clean_text, submission_hash
+from safevillage.incidents.closing import check_closure
+
+# Callers catch every refusal as ``actions.ActionError`` (the refusals are in ``errors``, which
+# ``closing`` shares).
+from safevillage.incidents.errors import ActionError as ActionError
+from safevillage.incidents.errors import (
+    Conflict,
+    DuplicateSubmission,
+    InvalidInput,
+    NotAllowed,
+    NotPermitted,
+    UnknownReceipt,
+    checked_text,
+)
+from safevillage.incidents.intake import MAX_DESCRIPTION, IntakeData, submission_hash
 from safevillage.incidents.models import (
     AppliedAction,
     Channel,
-    Clearance,
-    ExceptionalReason,
     Incident,
     InvolvedPerson,
     Note,
-    Outcome,
     SeizedItem,
     Status,
 )
 from safevillage.incidents.references import next_reference
-from safevillage.incidents.workflow import ENTER_HISTORY, INVESTIGATE, RECORD, TRANSITIONS, may
-from safevillage.policy.models import ClosureKind
-from safevillage.reports.locks import locked_months, record_is_locked
+from safevillage.incidents.workflow import INVESTIGATE, RECORD, TRANSITIONS, may
+from safevillage.reports.locks import record_is_locked
 from safevillage.reports.summary import SummaryRow, apply_change, figures_differ, summary_row
 
 MAX_REASON = 2_000
-MAX_ARRESTS = 1_000
-# Outcomes that must say more: to whom a case was referred or transferred, why it is unfounded.
-# (A referral names its service in ``referred_to`` or, as before, in the note.)
-OUTCOMES_NEEDING_NOTE = (Outcome.TRANSFERRED, Outcome.UNFOUNDED)
-REFERRED_TO_MAX = 200
-
-
-class ActionError(Exception):
-    """An action refused; ``message`` is translated and safe to show. Nothing was written."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class InvalidInput(ActionError):
-    """A value the action cannot accept (400)."""
-
-
-class NotAllowed(ActionError):
-    """The workflow does not allow this action from the record's current status (400)."""
-
-
-class NotPermitted(ActionError):
-    """The user sees the record but holds no permission for this action at its place (403)."""
-
-    status_code = 403
-
-
-class Conflict(ActionError):
-    """Someone changed the record since the user read it (409)."""
-
-    status_code = 409
-
-
-class DuplicateSubmission(ActionError):
-    """A device sent another record under a UUID it had already used (409)."""
-
-    status_code = 409
-
-
-class UnknownReceipt(ActionError):
-    """No complaint has this receipt code (404)."""
-
-    status_code = 404
 
 
 # --- the common frame of every action --------------------------------------------------
@@ -190,20 +150,6 @@ def _finish(
     # concurrent actions cannot deadlock on PostgreSQL.
     apply_change(before, after)
     return incident
-
-
-def _casualties(value: Any, field: str) -> int:
-    try:
-        return clean_casualties(value, field)
-    except ValidationError as exc:  # its message is already translated
-        raise InvalidInput(exc.messages[0], field) from None
-
-
-def _text(value: str, field: str, *, max_length: int, required: bool = False, message: str = "") -> str:
-    try:
-        return clean_text(value, max_length=max_length, required=required, message=message)
-    except ValidationError as exc:  # its message is already translated
-        raise InvalidInput(exc.messages[0], field) from None
 
 
 # --- intake -------------------------------------------------------------------------------
@@ -481,92 +427,42 @@ def close(
     after closure is recorded by reopening the record and closing it again.
 
     A record is closed now, unless ``closed_on`` gives the (local) date it was really closed:
-    history entered after the fact (see ``_closing_moment``)."""
+    history entered after the fact (see ``closing._closing_moment``); the inputs are checked by
+    ``closing.check_closure``."""
     locked = _begin("close", incident, by, version)
-    if outcome not in Outcome.values:
-        raise InvalidInput(_("Choose an outcome from the list."), "outcome")
-    kind = locked.category.closure_kind
-    if outcome == Outcome.MEDIATED:
-        if not locked.category.mediation_allowed:
-            raise InvalidInput(
-                _("A case of “%(category)s” cannot be mediated out of court.") % {"category": locked.category.name},
-                "outcome",
-            )
-    elif not can(by, INVESTIGATE, locked.place_code):
-        raise NotPermitted(_("Only the commune police may close a record with this outcome."))
-    _check_outcome_fits_kind(locked, outcome)
-    if outcome == Outcome.SOLVED:
-        if clearance not in Clearance.values:
-            raise InvalidInput(_("Say how the case was cleared: by arrest or by exceptional means."), "clearance")
-        if clearance == Clearance.EXCEPTIONAL and exceptional_reason not in ExceptionalReason.values:
-            raise InvalidInput(_("Choose the reason for the exceptional clearance (A to E)."), "exceptional_reason")
-        if clearance == Clearance.ARREST and arrests < 1:
-            raise InvalidInput(_("A case cleared by arrest has at least one person arrested."), "arrests")
-        if clearance == Clearance.ARREST and exceptional_reason:
-            raise InvalidInput(_("Only an exceptional clearance has a reason A to E."), "exceptional_reason")
-    elif clearance or exceptional_reason:
-        raise InvalidInput(_("Only a solved case has a clearance."), "clearance")
-    referred_to = _text(referred_to, "referred_to", max_length=REFERRED_TO_MAX)
-    if referred_to and outcome != Outcome.REFERRED:
-        raise InvalidInput(_("Name a service only for a record passed to a service."), "referred_to")
-    # A crime's referral may name the service in its note, as it always could; any other
-    # kind names it in referred_to, as its form asks. A referral to the Rapid Response Team
-    # (drug use, sex work) names nothing: the register keeps only "referred".
-    rapid_response = outcome == Outcome.REFERRED and refers_to_rapid_response(locked.category)
-    if rapid_response and (referred_to or (note or "").strip()):
-        raise InvalidInput(
-            _(
-                "A referral to the Rapid Response Team names no service and has no details: "
-                "the record says only “referred”."
-            ),
-            "note",
-        )
-    if (
-        outcome == Outcome.REFERRED
-        and not rapid_response
-        and not referred_to
-        and (kind != ClosureKind.CRIME or not (note or "").strip())
-    ):
-        raise InvalidInput(
-            _("Say to which service the case was referred."), "note" if kind == ClosureKind.CRIME else "referred_to"
-        )
-    response_at = _response_moment(locked, response_at)
-    if not isinstance(arrests, int) or isinstance(arrests, bool) or not 0 <= arrests <= MAX_ARRESTS:
-        raise InvalidInput(_("Enter the number of people arrested (0 to %(max)d).") % {"max": MAX_ARRESTS}, "arrests")
-    casualties = {
-        "deaths": locked.deaths if deaths is None else _casualties(deaths, "deaths"),
-        "injuries": locked.injuries if injuries is None else _casualties(injuries, "injuries"),
-    }
-    messages: dict[str, str] = {
-        Outcome.TRANSFERRED: _("Say to which court or unit the case was transferred."),
-        Outcome.UNFOUNDED: _("Say why the report is unfounded."),
-    }
-    note = _text(
-        note,
-        "note",
-        max_length=MAX_DESCRIPTION,
-        required=outcome in OUTCOMES_NEEDING_NOTE,
-        message=messages.get(outcome, ""),
+    now = timezone.now()
+    closure = check_closure(
+        locked,
+        by,
+        outcome=outcome,
+        clearance=clearance,
+        exceptional_reason=exceptional_reason,
+        note=note,
+        arrests=arrests,
+        deaths=deaths,
+        injuries=injuries,
+        closed_on=closed_on,
+        referred_to=referred_to,
+        response_at=response_at,
+        now=now,
     )
     old = {"status": locked.status, "outcome": locked.outcome, "deaths": locked.deaths, "injuries": locked.injuries}
-    now = timezone.now()
-    closed_at, after_the_fact = _closing_moment(locked, by, closed_on, now)
-    locked.deaths, locked.injuries = casualties["deaths"], casualties["injuries"]
     locked.status = Status.CLOSED
-    locked.outcome = outcome
-    locked.clearance = clearance if outcome == Outcome.SOLVED else ""
-    locked.exceptional_reason = exceptional_reason if locked.clearance == Clearance.EXCEPTIONAL else ""
-    locked.outcome_note = note
-    locked.referred_to = referred_to
-    if response_at is not None:
-        locked.response_at = response_at
-    locked.arrests = arrests
-    locked.closed_at = closed_at
-    locked.closed_after_the_fact = after_the_fact
+    locked.outcome = closure.outcome
+    locked.clearance = closure.clearance
+    locked.exceptional_reason = closure.exceptional_reason
+    locked.outcome_note = closure.note
+    locked.referred_to = closure.referred_to
+    if closure.response_at is not None:
+        locked.response_at = closure.response_at
+    locked.arrests = closure.arrests
+    locked.deaths, locked.injuries = closure.deaths, closure.injuries
+    locked.closed_at = closure.closed_at
+    locked.closed_after_the_fact = closure.after_the_fact
     # A step never recorded happened by the closure at the latest.
-    locked.acknowledged_at = locked.acknowledged_at or closed_at
-    locked.first_action_at = locked.first_action_at or closed_at
-    history = {"closed_on": closed_on, "entered_on": local_date(now)} if after_the_fact else {}
+    locked.acknowledged_at = locked.acknowledged_at or closure.closed_at
+    locked.first_action_at = locked.first_action_at or closure.closed_at
+    history = {"closed_on": closed_on, "entered_on": local_date(now)} if closure.after_the_fact else {}
     return _finish(
         "close",
         locked,
@@ -590,105 +486,19 @@ def close(
         old=old,
         new={
             "status": locked.status,
-            "outcome": outcome,
-            "clearance": locked.clearance,
-            "exceptional_reason": locked.exceptional_reason,
-            "arrests": arrests,
-            "outcome_note": bool(note),
-            "referred_to": bool(referred_to),
+            "outcome": closure.outcome,
+            "clearance": closure.clearance,
+            "exceptional_reason": closure.exceptional_reason,
+            "arrests": closure.arrests,
+            "outcome_note": bool(closure.note),
+            "referred_to": bool(closure.referred_to),
             "response_at": locked.response_at.isoformat() if locked.response_at else None,
-            **casualties,
-            "after_the_fact": after_the_fact,
+            "deaths": closure.deaths,
+            "injuries": closure.injuries,
+            "after_the_fact": closure.after_the_fact,
             **history,
         },
     )
-
-
-def _check_outcome_fits_kind(incident: Incident, outcome: str) -> None:
-    """Refuse an outcome the category's kind does not take (``closing.outcomes_for``);
-    mediation where it is not allowed keeps its own message, checked by the caller."""
-    if outcome == Outcome.MEDIATED or outcome in OUTCOMES_BY_KIND[incident.category.closure_kind]:
-        return
-    if outcome == Outcome.SOLVED:
-        message = _(
-            "Only a crime is solved by arrest or by exceptional means. Choose resolved, not resolved "
-            "or passed to the responsible service."
-        )
-    elif incident.category.closure_kind == ClosureKind.CRIME:
-        message = _("A crime is closed as solved, transferred, referred, mediated or unfounded.")
-    else:
-        message = _("A record of “%(category)s” cannot be closed as “%(outcome)s”.") % {
-            "category": incident.category.name,
-            "outcome": Outcome(outcome).label,
-        }
-    raise InvalidInput(message, "outcome")
-
-
-def _response_moment(incident: Incident, response_at: datetime.datetime | None) -> datetime.datetime | None:
-    """When the response to a disaster or epidemic arrived: required for those, refused for
-    other records; not before the incident, not in the future."""
-    if incident.category.closure_kind != ClosureKind.EMERGENCY:
-        if response_at is not None:
-            raise InvalidInput(_("Only a disaster or an epidemic records when the response arrived."), "response_at")
-        return None
-    if response_at is None:
-        raise InvalidInput(_("Say when the response arrived."), "response_at")
-    if not isinstance(response_at, datetime.datetime) or timezone.is_naive(response_at):
-        raise InvalidInput(_("Enter the date and time the response arrived."), "response_at")
-    if response_at > timezone.now():
-        raise InvalidInput(_("The response cannot have arrived in the future."), "response_at")
-    if response_at < incident.occurred_at:
-        raise InvalidInput(_("The response cannot have arrived before the incident happened."), "response_at")
-    return response_at
-
-
-def past_closure_refused() -> str:
-    """The refusal of a past closure date to a user not allowed to enter history (page and API)."""
-    return _("You may not date a closure in the past: only officers entering history after the fact may.")
-
-
-def _closing_moment(
-    incident: Incident, by: User, closed_on: datetime.date | None, now: datetime.datetime
-) -> tuple[datetime.datetime, bool]:
-    """When a closure is dated, and whether it is entered after the fact.
-
-    Without a date, or with today's date (in Asia/Phnom_Penh), the record is closed now. A past
-    date is history moved into the register, such as the paper case books of earlier years:
-    the figures count the closure in the month it really happened. It is allowed
-    - only to users holding ``incidents.enter_history`` at the record's place;
-    - not before the (local) date of the incident, and never in the future;
-    - not in a month whose report covering the place is approved: its figures are locked.
-    The time of day is not known: the closure is placed at the start of that day, or at the
-    time of the incident when it happened that same day, so that it never precedes it."""
-    if closed_on is None:
-        return now, False
-    if isinstance(closed_on, datetime.datetime) or not isinstance(closed_on, datetime.date):
-        raise InvalidInput(_("Enter the date the record was closed."), "closed_on")
-    today = local_date(now)
-    if closed_on > today:
-        raise InvalidInput(_("A closure cannot be dated in the future."), "closed_on")
-    if closed_on == today:
-        return now, False
-    if not can(by, ENTER_HISTORY, incident.place_code):
-        raise NotPermitted(past_closure_refused(), "closed_on")
-    occurred_on = local_date(incident.occurred_at)
-    if closed_on < occurred_on:
-        raise InvalidInput(
-            _("A closure cannot be dated before the incident, which happened on %(date)s.")
-            % {"date": occurred_on.isoformat()},
-            "closed_on",
-        )
-    month = closed_on.year * 100 + closed_on.month
-    if locked_months(incident.place_code, [month]):
-        raise NotPermitted(
-            _(
-                "The report covering this place for %(month)s is approved, so its figures are locked: "
-                "a closure cannot be dated in that month. Ask the level above to un-approve it first."
-            )
-            % {"month": Period.from_month(month).label},
-            "closed_on",
-        )
-    return max(local_day_start(closed_on), incident.occurred_at), True
 
 
 def _clear_outcome(incident: Incident) -> dict[str, Any]:
@@ -721,7 +531,9 @@ def reopen(incident: Incident | int, *, by: User, version: int, reason: str) -> 
     """A supervisor (district, province, national) reopens a closed record for review, giving
     the reason. The deadlines stay as they were: a reopened record past them shows as overdue."""
     locked = _begin("reopen", incident, by, version)
-    reason = _text(reason, "reason", max_length=MAX_REASON, required=True, message=_("Say why the record is reopened."))
+    reason = checked_text(
+        reason, "reason", max_length=MAX_REASON, required=True, message=_("Say why the record is reopened.")
+    )
     old = _clear_outcome(locked)
     return _finish(
         "reopen",
@@ -755,7 +567,7 @@ def add_note(incident: Incident | int, *, by: User, version: int, text: str, pub
     """Add a note; a public note is shown to the complainant with the receipt. A note by the
     commune police counts as the first action on the record."""
     locked = _begin("add_note", incident, by, version)
-    text = _text(text, "text", max_length=MAX_DESCRIPTION, required=True, message=_("Write the note."))
+    text = checked_text(text, "text", max_length=MAX_DESCRIPTION, required=True, message=_("Write the note."))
     note = Note.objects.create(incident=locked, author=by, text=text, public=bool(public))
     fields = []
     if locked.first_action_at is None and can(by, INVESTIGATE, locked.place_code):
@@ -770,7 +582,7 @@ def withdraw(incident: Incident | int, *, by: User, version: int, reason: str) -
     """Withdraw an open record entered in error or twice. Nothing is deleted: the record stays,
     marked withdrawn with the reason, and no longer counts in figures."""
     locked = _begin("withdraw", incident, by, version)
-    reason = _text(
+    reason = checked_text(
         reason, "reason", max_length=MAX_REASON, required=True, message=_("Say why the record is withdrawn.")
     )
     old = {"status": locked.status}
@@ -800,7 +612,7 @@ def complainant_feedback(receipt: str, *, resolved: bool, comment: str = "") -> 
     _note_figures(locked)
     if locked.complainant_feedback_at and locked.closed_at and locked.complainant_feedback_at >= locked.closed_at:
         raise NotAllowed(_("You have already answered for this closure of the complaint."))
-    comment = _text(comment, "comment", max_length=MAX_REASON)
+    comment = checked_text(comment, "comment", max_length=MAX_REASON)
     old: dict[str, Any] = {"status": locked.status}
     locked.complainant_satisfied = bool(resolved)
     locked.complainant_feedback_at = timezone.now()
