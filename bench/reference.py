@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,17 @@ class Ask:
     province: str
     category: str
     deep_page: int
+
+
+def months(period: str) -> tuple[int, int, int, int]:
+    """A quarter's or a year's first and last months, and a year earlier's (YYYYMM)."""
+    year = int(period[:4])
+    if "Q" in period:
+        first = (int(period[-1]) - 1) * 3 + 1
+        last = first + 2
+    else:
+        first, last = 1, 12
+    return year * 100 + first, year * 100 + last, (year - 1) * 100 + first, (year - 1) * 100 + last
 
 
 def duckdb_reference(csv_path: Path, side_path: Path, ask: Ask) -> dict[str, Any]:
@@ -76,15 +88,6 @@ def duckdb_reference(csv_path: Path, side_path: Path, ask: Ask) -> dict[str, Any
             [first, last, earlier_first, earlier_last],
         ).fetchall()
         return len(rows), sum(row[3] for row in rows)
-
-    def months(period: str) -> tuple[int, int, int, int]:
-        year = int(period[:4])
-        if "Q" in period:
-            first = (int(period[-1]) - 1) * 3 + 1
-            last = first + 2
-        else:
-            first, last = 1, 12
-        return year * 100 + first, year * 100 + last, (year - 1) * 100 + first, (year - 1) * 100 + last
 
     def ranking() -> list[Any]:
         first, last, _a, _b = months(ask.quarter)
@@ -216,12 +219,21 @@ def duckdb_reference(csv_path: Path, side_path: Path, ask: Ask) -> dict[str, Any
     out["safety"] = timed(ask.runs, lambda: safety(False))
     out["safety_national"] = timed(ask.runs, lambda: safety(True))
     out["integrity"] = timed(ask.runs, integrity)
-    out["questions"] = duckdb_questions(database, side, table, months, ask)
+    out["questions"] = {code: timed(ask.runs, question) for code, question in questions(database, side, ask).items()}
     database.close()
     return out
 
 
-def duckdb_questions(database: Any, side: dict[str, Any], table: Any, months: Any, ask: Ask) -> dict[str, Any]:
+def open_questions(parquet: Path, side_path: Path, ask: Ask) -> tuple[Any, dict[str, Callable[[], Any]]]:
+    """A DuckDB connection on the rows the reference converted (``duckdb_reference``), and the
+    web figures' questions on it: for the web step, which times each page beside DuckDB's same
+    question, run for run (bench/web.py ``measure``). The caller closes the connection."""
+    database = duckdb.connect()
+    database.execute(f"CREATE VIEW incidents AS SELECT * FROM read_parquet('{parquet}')")  # noqa: S608
+    return database, questions(database, json.loads(side_path.read_text()), ask)
+
+
+def questions(database: Any, side: dict[str, Any], ask: Ask) -> dict[str, Callable[[], Any]]:
     """The web figures' questions asked of DuckDB on the same rows: a register list is its
     count and its first page (references, newest report first, as the register orders)."""
     size = side["page_size"]
@@ -257,15 +269,12 @@ def duckdb_questions(database: Any, side: dict[str, Any], table: Any, months: An
         return len(rows), sum(row[3] for row in rows)
 
     return {
-        "first_page": timed(ask.runs, page("true")),
-        "province_category": timed(ask.runs, page(f"{province} AND category_id = {int(category)}")),
-        "deep_page": timed(ask.runs, page("true", (ask.deep_page - 1) * size)),
-        "drill_down": timed(
-            ask.runs,
-            page(
-                f"period_month BETWEEN {first} AND {last} AND category_id IN ({crimes}) AND status <> 'withdrawn'",
-                order=latest,
-            ),
+        "first_page": page("true"),
+        "province_category": page(f"{province} AND category_id = {int(category)}"),
+        "deep_page": page("true", (ask.deep_page - 1) * size),
+        "drill_down": page(
+            f"period_month BETWEEN {first} AND {last} AND category_id IN ({crimes}) AND status <> 'withdrawn'",
+            order=latest,
         ),
-        "province_report": timed(ask.runs, province_table),
+        "province_report": province_table,
     }

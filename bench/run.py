@@ -374,6 +374,17 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def settle(below: float = 1.0, longest: float = 180.0) -> float:
+    """Wait until the one-minute load average is under ``below`` (at most ``longest``
+    seconds); the seconds waited. The web questions follow the export and DuckDB's conversion,
+    both cores busy for half a minute at ten million records and a few seconds at one: timed at
+    once, the larger register's pages would pay for the machine still catching up."""
+    started = time.perf_counter()
+    while os.getloadavg()[0] >= below and time.perf_counter() - started < longest:
+        time.sleep(5)
+    return round(time.perf_counter() - started, 1)
+
+
 def cpu_speed() -> float:
     """Milliseconds for a fixed piece of pure Python on one core (median of 5): machines of the
     same name differ from day to day, and the generator and the web figures follow this speed."""
@@ -430,7 +441,7 @@ def run_engine(engine: str, results: dict[str, Any]) -> None:
         entry["duckdb"] = reference.duckdb_reference(csv_path, side, ASK)
         csv_path.unlink()
         log(f"{engine}: what a user waits for, through HTTP, at {size:,}")
-        entry["web"] = user_waits(engine)
+        entry["web"] = user_waits(engine, csv_path.with_suffix(".parquet"), side)
         entry["load_after"] = load_average()
         report.save(results)
     log(f"{engine}: API ingest and Locust at {current:,}")
@@ -473,18 +484,22 @@ def portal_audience(server: Server, engine: str, tokens: Path) -> dict[str, Any]
     }
 
 
-def user_waits(engine: str) -> dict[str, Any]:
-    """The web questions (bench/web.py) against gunicorn with production settings."""
+def user_waits(engine: str, parquet: Path, side: Path) -> dict[str, Any]:
+    """The web questions (bench/web.py) against gunicorn with production settings, each beside
+    DuckDB's same question on the rows the reference converted (``parquet``)."""
     asked = web.questions(QUARTER, PROVINCE, CATEGORY, DEEP_PAGE)
     server = Server(engine)
+    database, duckdb_questions = reference.open_questions(parquet, side, ASK)
     try:
         cookies = step(engine, "web-sessions", env={"SECRET_KEY": SECRET_KEY})["cookies"]
+        settled = settle()
         load_before = load_average()
-        answers = web.measure(server.url, cookies, asked, RUNS, DEEP_PAGE)
+        answers = web.measure(server.url, cookies, asked, RUNS, DEEP_PAGE, duckdb_questions)
         # The portal's job publishes ahead, as the worker does in production, then the pages
         # are read anonymously (bench/portal.py).
         published = step(engine, "publish-portal")
         return {
+            "settled_seconds": settled,
             "load_before": load_before,
             "answers": answers,
             "portal": {**portal.measure(server.url, QUARTER, PROVINCE, RUNS), "publish": published, "cache": CACHE_URL},
@@ -493,6 +508,7 @@ def user_waits(engine: str) -> dict[str, Any]:
             "duckdb": {q.code: q.duckdb for q in asked},
         }
     finally:
+        database.close()
         server.stop()
 
 

@@ -19,11 +19,12 @@ import functools
 import html
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
-from timing import timed
+from timing import timed, timed_pair
 
 REFERENCE = re.compile(r"/incidents/([0-9]{2}-[0-9]{4}-[0-9]{4}-[0-9]{6,})/")
 ANCHOR = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
@@ -199,7 +200,17 @@ def ask(kind: str, reader: Reader, path: str) -> Any:
     return references(reader.get(path))
 
 
-def measure(base: str, cookies: dict[str, str], asked: list[Question], runs: int, deep_page: int) -> dict[str, Any]:
+def measure(
+    base: str,
+    cookies: dict[str, str],
+    asked: list[Question],
+    runs: int,
+    deep_page: int,
+    duckdb: dict[str, Callable[[], Any]],
+) -> dict[str, Any]:
+    """Each question timed through HTTP, and DuckDB's answer to the same question (``duckdb``,
+    by the question's ``duckdb`` code) timed run for run beside it (``timing.timed_pair``), as
+    ``duckdb_timing``."""
     readers = {name: Reader(base, cookie) for name, cookie in cookies.items()}
     out: dict[str, Any] = {}
     for question in asked:
@@ -217,7 +228,11 @@ def measure(base: str, cookies: dict[str, str], asked: list[Question], runs: int
             started = time.perf_counter()
             path, how = deep_path(reader, path, deep_page)
             entry.update(path=path, reached_by=how, reaching_seconds=time.perf_counter() - started)
-        entry["timing"] = timed(runs, functools.partial(ask, question.kind, reader, path))
+        page = functools.partial(ask, question.kind, reader, path)
+        if question.duckdb in duckdb:
+            entry["timing"], entry["duckdb_timing"] = timed_pair(runs, page, duckdb[question.duckdb])
+        else:
+            entry["timing"] = timed(runs, page)
         if question.kind in ("page", "deep"):
             entry["references"] = entry["timing"].pop("value")
         out[question.code] = entry
