@@ -93,8 +93,9 @@ def user_waits(results: dict[str, Any]) -> list[str]:
     lines = [
         "## What a user waits for",
         "",
-        f"Through HTTP, one request at a time, against gunicorn ({config['workers']} sync workers, production "
-        "settings: DEBUG off, the static manifest) on 127.0.0.1, with a signed-in national reader (the "
+        f"Through HTTP, one request at a time, against gunicorn ({config['workers']} sync workers, each of them "
+        "warmed by signed-in register pages first; production settings: DEBUG off, the static manifest) on "
+        "127.0.0.1, with a signed-in national reader (the "
         f"provincial secretariat of province {config.get('province', '14')} for its report, its filter and its "
         "export). Time to the whole answer, except the export: when exports are background jobs, time until the "
         "job is accepted (the answer to the export form, a redirect to its progress page; the worker is not "

@@ -492,6 +492,7 @@ def user_waits(engine: str, parquet: Path, side: Path) -> dict[str, Any]:
     database, duckdb_questions = reference.open_questions(parquet, side, ASK)
     try:
         cookies = step(engine, "web-sessions", env={"SECRET_KEY": SECRET_KEY})["cookies"]
+        web.warm_workers(server.url, cookies, WORKERS)
         settled = settle()
         load_before = load_average()
         answers = web.measure(server.url, cookies, asked, RUNS, DEEP_PAGE, duckdb_questions)
