@@ -40,10 +40,15 @@ def months(period: str) -> tuple[int, int, int, int]:
     return year * 100 + first, year * 100 + last, (year - 1) * 100 + first, (year - 1) * 100 + last
 
 
+def parquet_of(csv_path: Path) -> Path:
+    """Where ``duckdb_reference`` converts the raw rows of ``csv_path`` (kept for the web step)."""
+    return csv_path.with_suffix(".parquet")
+
+
 def duckdb_reference(csv_path: Path, side_path: Path, ask: Ask) -> dict[str, Any]:
     """The same national tables computed by DuckDB from the raw rows (Parquet, columns the
     reports need), with the same rules as the summaries."""
-    parquet = csv_path.with_suffix(".parquet")
+    parquet = parquet_of(csv_path)
     side = json.loads(side_path.read_text())
     database = duckdb.connect()
     started = time.perf_counter()

@@ -441,7 +441,7 @@ def run_engine(engine: str, results: dict[str, Any]) -> None:
         entry["duckdb"] = reference.duckdb_reference(csv_path, side, ASK)
         csv_path.unlink()
         log(f"{engine}: what a user waits for, through HTTP, at {size:,}")
-        entry["web"] = user_waits(engine, csv_path.with_suffix(".parquet"), side)
+        entry["web"] = user_waits(engine, reference.parquet_of(csv_path), side)
         entry["load_after"] = load_average()
         report.save(results)
     log(f"{engine}: API ingest and Locust at {current:,}")

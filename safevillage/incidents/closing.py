@@ -186,7 +186,7 @@ def check_closure(
         raise InvalidInput(
             _("Say to which service the case was referred."), "note" if kind == ClosureKind.CRIME else "referred_to"
         )
-    response_at = _response_moment(incident, response_at)
+    response_at = _response_moment(incident, response_at, now)
     if not isinstance(arrests, int) or isinstance(arrests, bool) or not 0 <= arrests <= MAX_ARRESTS:
         raise InvalidInput(_("Enter the number of people arrested (0 to %(max)d).") % {"max": MAX_ARRESTS}, "arrests")
     deaths = incident.deaths if deaths is None else checked_casualties(deaths, "deaths")
@@ -240,7 +240,9 @@ def _check_outcome_fits_kind(incident: Incident, outcome: str) -> None:
     raise InvalidInput(message, "outcome")
 
 
-def _response_moment(incident: Incident, response_at: datetime.datetime | None) -> datetime.datetime | None:
+def _response_moment(
+    incident: Incident, response_at: datetime.datetime | None, now: datetime.datetime
+) -> datetime.datetime | None:
     """When the response to a disaster or epidemic arrived: required for those, refused for
     other records; not before the incident, not in the future."""
     if incident.category.closure_kind != ClosureKind.EMERGENCY:
@@ -251,7 +253,7 @@ def _response_moment(incident: Incident, response_at: datetime.datetime | None) 
         raise InvalidInput(_("Say when the response arrived."), "response_at")
     if not isinstance(response_at, datetime.datetime) or timezone.is_naive(response_at):
         raise InvalidInput(_("Enter the date and time the response arrived."), "response_at")
-    if response_at > timezone.now():
+    if response_at > now:
         raise InvalidInput(_("The response cannot have arrived in the future."), "response_at")
     if response_at < incident.occurred_at:
         raise InvalidInput(_("The response cannot have arrived before the incident happened."), "response_at")
